@@ -37,11 +37,20 @@ export function cartPoleStep(s: Float64Array, o: number, action: number): boolea
   s[o + 1] = xDot + c.tau * xacc;
   s[o + 2] = ntheta;
   s[o + 3] = thetaDot + c.tau * thetaacc;
-  return nx < -c.xThreshold || nx > c.xThreshold || ntheta < -c.thetaThresholdRadians || ntheta > c.thetaThresholdRadians;
+  return (
+    nx < -c.xThreshold ||
+    nx > c.xThreshold ||
+    ntheta < -c.thetaThresholdRadians ||
+    ntheta > c.thetaThresholdRadians
+  );
 }
 
 /** CartPole's reward for a step, given termination and steps since termination (-1: none yet). */
-export function cartPoleReward(terminated: boolean, stepsBeyondTerminated: number, suttonBarto: boolean): number {
+export function cartPoleReward(
+  terminated: boolean,
+  stepsBeyondTerminated: number,
+  suttonBarto: boolean,
+): number {
   if (!terminated) return suttonBarto ? 0.0 : 1.0;
   if (stepsBeyondTerminated < 0) return suttonBarto ? -1.0 : 1.0;
   return suttonBarto ? -1.0 : 0.0;

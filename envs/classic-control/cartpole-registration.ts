@@ -6,7 +6,8 @@ import { CartPoleVectorEnv } from "./cartpole-vector.js";
 export const cartPoleRegistration: EnvRegistration = {
   id: "CartPole-v1",
   description: "Balance a pole on a cart by pushing it left or right (Gymnasium classic control).",
-  entryPoint: ({ config }) => new CartPoleEnv({ suttonBartoReward: config.sutton_barto_reward === true }),
+  entryPoint: ({ config }) =>
+    new CartPoleEnv({ suttonBartoReward: config.sutton_barto_reward === true }),
   vectorEntryPoint: ({ numEnvs, maxEpisodeSteps, config }) =>
     new CartPoleVectorEnv(numEnvs, maxEpisodeSteps, config.sutton_barto_reward === true),
   config: {
@@ -16,7 +17,8 @@ export const cartPoleRegistration: EnvRegistration = {
         name: "sutton_barto_reward",
         type: "bool",
         default: false,
-        description: "Reward 0 per non-terminal step and -1 on termination, as in Sutton and Barto.",
+        description:
+          "Reward 0 per non-terminal step and -1 on termination, as in Sutton and Barto.",
       },
     ],
   },

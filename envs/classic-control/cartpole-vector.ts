@@ -1,7 +1,7 @@
 import { asNumbers, type TypedArray } from "../core/dtype.js";
 import type { Info } from "../core/env.js";
 import { ResetNeededError } from "../core/errors.js";
-import { createRng, randomSeed, type Rng, validateSeed } from "../core/rng.js";
+import { createRng, type Rng, randomSeed, validateSeed } from "../core/rng.js";
 import { Box } from "../core/spaces/box.js";
 import { Discrete } from "../core/spaces/discrete.js";
 import type { Space } from "../core/spaces/space.js";
@@ -26,7 +26,12 @@ const EMPTY_INFO: Info = Object.freeze({}) as Info;
  * allocations per step. Result buffers are reused by the next call.
  */
 export class CartPoleVectorEnv implements VectorEnv {
-  readonly singleObservationSpace = new Box(CARTPOLE_HIGH.map((h) => -h), CARTPOLE_HIGH, [4], "float32");
+  readonly singleObservationSpace = new Box(
+    CARTPOLE_HIGH.map((h) => -h),
+    CARTPOLE_HIGH,
+    [4],
+    "float32",
+  );
   readonly singleActionSpace = new Discrete(2);
   readonly observationSpace: Space;
   readonly actionSpace: Space;

@@ -7,7 +7,12 @@ import { CARTPOLE, cartPoleReward, cartPoleStep } from "./cartpole-dynamics.js";
 import { parseResetBounds } from "./reset-bounds.js";
 
 /** CartPole-v1's observation bounds (Gymnasium: twice the termination thresholds, float32). */
-export const CARTPOLE_HIGH = [CARTPOLE.xThreshold * 2, Infinity, CARTPOLE.thetaThresholdRadians * 2, Infinity];
+export const CARTPOLE_HIGH = [
+  CARTPOLE.xThreshold * 2,
+  Infinity,
+  CARTPOLE.thetaThresholdRadians * 2,
+  Infinity,
+];
 
 /** Settings of CartPole-v1. */
 export interface CartPoleOptions {
@@ -16,7 +21,12 @@ export interface CartPoleOptions {
 
 /** Gymnasium's CartPole-v1: balance a pole on a cart by pushing it left or right. */
 export class CartPoleEnv extends BaseEnv<TypedArray, number> {
-  readonly observationSpace = new Box(CARTPOLE_HIGH.map((h) => -h), CARTPOLE_HIGH, [4], "float32");
+  readonly observationSpace = new Box(
+    CARTPOLE_HIGH.map((h) => -h),
+    CARTPOLE_HIGH,
+    [4],
+    "float32",
+  );
   readonly actionSpace = new Discrete(2);
   /** Physical state (x, x_dot, theta, theta_dot) in float64, as Gymnasium keeps it. */
   readonly state = new Float64Array(4);
@@ -40,6 +50,12 @@ export class CartPoleEnv extends BaseEnv<TypedArray, number> {
     const terminated = cartPoleStep(this.state, 0, action);
     const reward = cartPoleReward(terminated, this.stepsBeyondTerminated, this.suttonBarto);
     if (terminated) this.stepsBeyondTerminated += 1;
-    return { observation: Float32Array.from(this.state), reward, terminated, truncated: false, info: {} };
+    return {
+      observation: Float32Array.from(this.state),
+      reward,
+      terminated,
+      truncated: false,
+      info: {},
+    };
   }
 }

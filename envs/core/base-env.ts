@@ -1,5 +1,13 @@
-import type { Env, EnvMetadata, MaybePromise, RenderFrame, ResetArgs, ResetResult, StepResult } from "./env.js";
-import { createRng, randomSeed, type Rng, validateSeed } from "./rng.js";
+import type {
+  Env,
+  EnvMetadata,
+  MaybePromise,
+  RenderFrame,
+  ResetArgs,
+  ResetResult,
+  StepResult,
+} from "./env.js";
+import { createRng, type Rng, randomSeed, validateSeed } from "./rng.js";
 import type { Space, SpaceValue } from "./spaces/space.js";
 
 /** Base class of simulators: owns the seeded RNG as Gymnasium's Env owns np_random. */

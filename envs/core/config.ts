@@ -32,7 +32,10 @@ export type ResolvedConfig = Readonly<Record<string, ConfigValue>>;
  * Validates `given` against `schema` and fills in defaults. Unknown keys,
  * wrong types and out-of-range values throw InvalidConfigError naming the field.
  */
-export function resolveConfig(schema: ConfigSchema, given: Readonly<Record<string, unknown>>): ResolvedConfig {
+export function resolveConfig(
+  schema: ConfigSchema,
+  given: Readonly<Record<string, unknown>>,
+): ResolvedConfig {
   const out: Record<string, ConfigValue> = {};
   const names = schema.fields.map((f) => f.name);
   for (const key of Object.keys(given)) {
@@ -59,9 +62,13 @@ function coerce(field: ConfigField, raw: unknown): ConfigValue {
       if (raw === "true" || raw === "false") return raw === "true";
       throw new InvalidConfigError(path, `expected a boolean, got ${JSON.stringify(raw)}`);
     case "string": {
-      if (typeof raw !== "string") throw new InvalidConfigError(path, `expected a string, got ${JSON.stringify(raw)}`);
+      if (typeof raw !== "string")
+        throw new InvalidConfigError(path, `expected a string, got ${JSON.stringify(raw)}`);
       if (field.choices && field.choices.length > 0 && !field.choices.includes(raw)) {
-        throw new InvalidConfigError(path, `must be one of ${field.choices.join(", ")}, got "${raw}"`);
+        throw new InvalidConfigError(
+          path,
+          `must be one of ${field.choices.join(", ")}, got "${raw}"`,
+        );
       }
       return raw;
     }
@@ -88,7 +95,10 @@ function coerce(field: ConfigField, raw: unknown): ConfigValue {
 export function suggest(name: string, candidates: readonly string[]): string | undefined {
   if (candidates.length === 0) return undefined;
   const best = closest(name, candidates as string[]);
-  return distance(name.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  return distance(name.toLowerCase(), best.toLowerCase()) <=
+    Math.max(2, Math.floor(name.length / 3))
+    ? best
+    : undefined;
 }
 
 /** Up to `max` candidates ordered by edit distance, those within reach of a typo or sharing a prefix. */
@@ -96,7 +106,11 @@ export function closeMatches(name: string, candidates: readonly string[], max = 
   const lower = name.toLowerCase();
   return candidates
     .map((c) => ({ c, d: distance(lower, c.toLowerCase()) }))
-    .filter(({ c, d }) => d <= Math.max(3, Math.floor(name.length / 2)) || c.toLowerCase().startsWith(lower.slice(0, 4)))
+    .filter(
+      ({ c, d }) =>
+        d <= Math.max(3, Math.floor(name.length / 2)) ||
+        c.toLowerCase().startsWith(lower.slice(0, 4)),
+    )
     .sort((a, b) => a.d - b.d)
     .slice(0, max)
     .map(({ c }) => c);

@@ -82,8 +82,8 @@ export function isTypedArray(x: unknown): x is TypedArray {
 }
 
 /**
- * numpy's `can_cast(from, to, "safe")`: every value of `from` is exactly
- * representable in `to`.
+ * numpy's `can_cast(from, to, "safe")`: every value of `from` is representable
+ * in `to` (exactly, except numpy's int64/uint64 -> float64).
  */
 export function canCastSafely(from: DtypeName, to: DtypeName): boolean {
   if (from === to) return true;
@@ -93,8 +93,8 @@ export function canCastSafely(from: DtypeName, to: DtypeName): boolean {
   if (b.kind === "b") return false;
   if (b.kind === "f") {
     if (a.kind === "f") return b.itemSize > a.itemSize;
-    // Integers fit a float whose mantissa holds them (numpy: int8/16 -> float32, up to 32 -> float64).
-    return b.itemSize === 8 ? a.itemSize <= 4 : a.itemSize <= 2;
+    // numpy: int8/16 -> float32; every integer -> float64 (int64/uint64 too, though not exact above 2^53).
+    return b.itemSize === 8 || a.itemSize <= 2;
   }
   if (a.kind === "f") return false;
   if (a.kind === b.kind) return b.itemSize > a.itemSize;

@@ -12,7 +12,9 @@ export class UnknownEnvError extends GymError {
   ) {
     super(
       `unknown env id "${envId}"` +
-        (suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?` : ""),
+        (suggestions.length > 0
+          ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?`
+          : ""),
     );
   }
 }

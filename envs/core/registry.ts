@@ -1,4 +1,4 @@
-import { closeMatches, type ConfigSchema, type ResolvedConfig, resolveConfig } from "./config.js";
+import { type ConfigSchema, closeMatches, type ResolvedConfig, resolveConfig } from "./config.js";
 import type { Env, EnvMetadata } from "./env.js";
 import { InvalidArgumentError, UnknownEnvError } from "./errors.js";
 import type { Space } from "./spaces/space.js";
@@ -116,7 +116,10 @@ export class Registry {
   /** gymnasium.make_vec: the native batched implementation when there is one, else SyncVectorEnv. */
   makeVec(id: string, numEnvs: number, opts: MakeOptions = {}): VectorEnv {
     if (!Number.isInteger(numEnvs) || numEnvs < 1 || numEnvs > MAX_NUM_ENVS) {
-      throw new InvalidArgumentError("num_envs", `must be an integer in [1, ${MAX_NUM_ENVS}], got ${numEnvs}`);
+      throw new InvalidArgumentError(
+        "num_envs",
+        `must be an integer in [1, ${MAX_NUM_ENVS}], got ${numEnvs}`,
+      );
     }
     const { reg, ctx, maxEpisodeSteps } = this.prepare(id, opts);
     if (reg.vectorEntryPoint) return reg.vectorEntryPoint({ ...ctx, numEnvs, maxEpisodeSteps });
@@ -135,7 +138,10 @@ export class Registry {
     }
     const override = opts.maxEpisodeSteps;
     if (override !== undefined && (!Number.isInteger(override) || override < 1)) {
-      throw new InvalidArgumentError("max_episode_steps", `must be a positive integer, got ${override}`);
+      throw new InvalidArgumentError(
+        "max_episode_steps",
+        `must be a positive integer, got ${override}`,
+      );
     }
     const maxEpisodeSteps = override ?? reg.maxEpisodeSteps;
     return { reg, ctx: { config, renderMode } satisfies EnvContext, maxEpisodeSteps };

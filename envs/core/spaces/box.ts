@@ -1,6 +1,13 @@
-import { allocate, asNumbers, DTYPES, type DtypeName, shapeSize, type TypedArray } from "../dtype.js";
+import {
+  allocate,
+  asNumbers,
+  DTYPES,
+  type DtypeName,
+  shapeSize,
+  type TypedArray,
+} from "../dtype.js";
 import type { Rng } from "../rng.js";
-import { type Space, formatIndex, formatShape, type Violation } from "./space.js";
+import { formatIndex, formatShape, type Space, type Violation } from "./space.js";
 import { checkTensor } from "./tensor-check.js";
 
 /** Bounds given as one number for every element or one per element. */
@@ -20,7 +27,8 @@ export class Box implements Space<TypedArray> {
   constructor(low: Bounds, high: Bounds, shape: readonly number[], dtype: DtypeName = "float32") {
     if (dtype === "bool") throw new TypeError("Box does not take dtype bool; use MultiBinary");
     for (const d of shape) {
-      if (!Number.isInteger(d) || d < 0) throw new TypeError(`Box shape ${formatShape(shape)} is not valid`);
+      if (!Number.isInteger(d) || d < 0)
+        throw new TypeError(`Box shape ${formatShape(shape)} is not valid`);
     }
     this.shape = [...shape];
     this.dtype = dtype;
@@ -29,7 +37,9 @@ export class Box implements Space<TypedArray> {
     this.high = fillBounds(high, this.size, dtype, "high");
     for (let i = 0; i < this.size; i++) {
       if (!(this.low[i]! <= this.high[i]!)) {
-        throw new TypeError(`Box low${formatIndex(i, shape)} = ${this.low[i]} exceeds high = ${this.high[i]}`);
+        throw new TypeError(
+          `Box low${formatIndex(i, shape)} = ${this.low[i]} exceeds high = ${this.high[i]}`,
+        );
       }
     }
   }
@@ -92,8 +102,9 @@ export class Box implements Space<TypedArray> {
 
   toString(): string {
     const uniform = (a: Float64Array) => a.every((v) => v === a[0]);
+    const num = (v: number) => pyNumber(v, this.dtype);
     const fmt = (a: Float64Array) =>
-      uniform(a) && a.length > 0 ? pyNumber(a[0]!) : `[${Array.from(a, pyNumber).join(" ")}]`;
+      uniform(a) && a.length > 0 ? num(a[0]!) : `[${Array.from(a, num).join(" ")}]`;
     return `Box(${fmt(this.low)}, ${fmt(this.high)}, ${formatShape(this.shape)}, ${this.dtype})`;
   }
 }
@@ -102,7 +113,8 @@ function fillBounds(b: Bounds, size: number, dtype: DtypeName, name: string): Fl
   const out = new Float64Array(size);
   if (typeof b === "number") out.fill(b);
   else {
-    if (b.length !== size) throw new TypeError(`Box ${name} has ${b.length} elements, shape needs ${size}`);
+    if (b.length !== size)
+      throw new TypeError(`Box ${name} has ${b.length} elements, shape needs ${size}`);
     for (let i = 0; i < size; i++) out[i] = b[i]!;
   }
   if (dtype === "float32") for (let i = 0; i < size; i++) out[i] = Math.fround(out[i]!);
@@ -120,8 +132,18 @@ function setElement(out: TypedArray, i: number, v: number): void {
   else out[i] = v;
 }
 
-function pyNumber(v: number): string {
+/** Formats a bound as numpy prints a scalar of `dtype`: 0 for ints, 0.0 and 4.8 (not 4.800000190734863) for floats. */
+function pyNumber(v: number, dtype: DtypeName): string {
   if (v === Infinity) return "inf";
   if (v === -Infinity) return "-inf";
-  return Number.isInteger(v) ? v.toFixed(1) : String(v);
+  if (DTYPES[dtype].kind !== "f") return Number.isInteger(v) ? BigInt(v).toString() : String(v);
+  if (Number.isInteger(v)) return v.toFixed(1);
+  if (dtype === "float32") {
+    // The fewest digits that read back as the same float32, as numpy prints float32.
+    for (let p = 1; p < 9; p++) {
+      const s = String(Number(v.toPrecision(p)));
+      if (Math.fround(Number(s)) === v) return s;
+    }
+  }
+  return String(v);
 }

@@ -24,11 +24,15 @@ export class Dict implements Space<DictSpaceValue> {
 
   check(x: unknown, path: string): Violation | undefined {
     if (typeof x !== "object" || x === null || Array.isArray(x) || ArrayBuffer.isView(x)) {
-      return { path, reason: `expected a dict with keys ${this.keys.join(", ")}, got ${describe(x)}` };
+      return {
+        path,
+        reason: `expected a dict with keys ${this.keys.join(", ")}, got ${describe(x)}`,
+      };
     }
     const obj = x as Record<string, unknown>;
     for (const key of Object.keys(obj)) {
-      if (!this.spaces.has(key)) return { path: `${path}.${key}`, reason: "is not a key of the space" };
+      if (!this.spaces.has(key))
+        return { path: `${path}.${key}`, reason: "is not a key of the space" };
     }
     for (const [key, space] of this.spaces) {
       if (!(key in obj)) return { path: `${path}.${key}`, reason: "is missing" };

@@ -13,13 +13,18 @@ export class Discrete implements Space<number> {
     readonly n: number,
     readonly start = 0,
   ) {
-    if (!Number.isSafeInteger(n) || n <= 0) throw new TypeError(`Discrete n must be a positive integer, got ${n}`);
-    if (!Number.isSafeInteger(start)) throw new TypeError(`Discrete start must be an integer, got ${start}`);
+    if (!Number.isSafeInteger(n) || n <= 0)
+      throw new TypeError(`Discrete n must be a positive integer, got ${n}`);
+    if (!Number.isSafeInteger(start))
+      throw new TypeError(`Discrete start must be an integer, got ${start}`);
   }
 
   check(x: unknown, path: string): Violation | undefined {
     if (typeof x !== "number" || !Number.isInteger(x)) {
-      return { path, reason: `expected an integer in [${this.start}, ${this.start + this.n - 1}], got ${describe(x)}` };
+      return {
+        path,
+        reason: `expected an integer in [${this.start}, ${this.start + this.n - 1}], got ${describe(x)}`,
+      };
     }
     if (x < this.start || x >= this.start + this.n) {
       return { path, reason: `= ${x} is outside [${this.start}, ${this.start + this.n - 1}]` };
@@ -36,7 +41,9 @@ export class Discrete implements Space<number> {
   }
 
   batch(n: number): MultiDiscrete {
-    return new MultiDiscrete(new Array(n).fill(this.n), "int64", new Array(n).fill(this.start), [n]);
+    return new MultiDiscrete(new Array(n).fill(this.n), "int64", new Array(n).fill(this.start), [
+      n,
+    ]);
   }
 
   toString(): string {

@@ -1,7 +1,7 @@
 import { shapeSize, type TypedArray } from "../dtype.js";
 import type { Rng } from "../rng.js";
 import { Box } from "./box.js";
-import { type Space, formatIndex, formatShape, type Violation } from "./space.js";
+import { formatIndex, formatShape, type Space, type Violation } from "./space.js";
 import { checkTensor } from "./tensor-check.js";
 
 /** gymnasium.spaces.MultiBinary: int8 zeros and ones. */
@@ -21,7 +21,8 @@ export class MultiBinary implements Space<TypedArray> {
     if (bad) return bad;
     const v = x as Int8Array;
     for (let i = 0; i < this.size; i++) {
-      if (v[i] !== 0 && v[i] !== 1) return { path: `${path}${formatIndex(i, this.shape)}`, reason: `= ${v[i]} is not 0 or 1` };
+      if (v[i] !== 0 && v[i] !== 1)
+        return { path: `${path}${formatIndex(i, this.shape)}`, reason: `= ${v[i]} is not 0 or 1` };
     }
     return undefined;
   }

@@ -1,6 +1,7 @@
 import { allocate, asNumbers, type DtypeName, shapeSize, type TypedArray } from "../dtype.js";
 import type { Rng } from "../rng.js";
-import { type Space, formatIndex, formatShape, type Violation } from "./space.js";
+import { Box } from "./box.js";
+import { formatIndex, type Space, type Violation } from "./space.js";
 import { checkTensor } from "./tensor-check.js";
 
 /** gymnasium.spaces.MultiDiscrete: element i in start[i] .. start[i] + nvec[i] - 1. */
@@ -16,13 +17,16 @@ export class MultiDiscrete implements Space<TypedArray> {
     start?: ArrayLike<number>,
     shape: readonly number[] = [nvec.length],
   ) {
-    if (shapeSize(shape) !== nvec.length) throw new TypeError("MultiDiscrete nvec does not match its shape");
+    if (shapeSize(shape) !== nvec.length)
+      throw new TypeError("MultiDiscrete nvec does not match its shape");
     this.shape = [...shape];
     this.nvec = Float64Array.from(nvec);
     this.start = start ? Float64Array.from(start) : new Float64Array(nvec.length);
-    if (this.start.length !== this.nvec.length) throw new TypeError("MultiDiscrete start does not match nvec");
+    if (this.start.length !== this.nvec.length)
+      throw new TypeError("MultiDiscrete start does not match nvec");
     for (const v of this.nvec) {
-      if (!Number.isSafeInteger(v) || v <= 0) throw new TypeError(`MultiDiscrete nvec must be positive integers, got ${v}`);
+      if (!Number.isSafeInteger(v) || v <= 0)
+        throw new TypeError(`MultiDiscrete nvec must be positive integers, got ${v}`);
     }
   }
 
@@ -57,13 +61,24 @@ export class MultiDiscrete implements Space<TypedArray> {
     return out;
   }
 
-  batch(n: number): MultiDiscrete {
-    const rep = (a: Float64Array) => Array.from({ length: n }, () => Array.from(a)).flat();
-    return new MultiDiscrete(rep(this.nvec), this.dtype, rep(this.start), [n, ...this.shape]);
+  /** Gymnasium's batch_space turns MultiDiscrete into a Box of the same integer bounds. */
+  batch(n: number): Box {
+    const rep = (a: ArrayLike<number>) => Array.from({ length: n }, () => Array.from(a)).flat();
+    const high = this.nvec.map((v, i) => this.start[i]! + v - 1);
+    return new Box(rep(this.start), rep(high), [n, ...this.shape], this.dtype);
   }
 
   toString(): string {
-    return `MultiDiscrete([${Array.from(this.nvec).join(" ")}])`;
+    const nvec = npArray(this.nvec);
+    return this.start.some((v) => v !== 0)
+      ? `MultiDiscrete(${nvec}, start=${npArray(this.start)})`
+      : `MultiDiscrete(${nvec})`;
   }
 }
 
+/** A flat integer array as numpy prints it: [ 2 10] (right-aligned to the widest element). */
+function npArray(a: Float64Array): string {
+  const strs = Array.from(a, String);
+  const width = Math.max(...strs.map((s) => s.length));
+  return `[${strs.map((s) => s.padStart(width)).join(" ")}]`;
+}

@@ -15,7 +15,14 @@ export type SpaceValue =
   | { readonly [key: string]: SpaceValue };
 
 /** The kinds of space, as in gymnasium.spaces. */
-export type SpaceKind = "box" | "discrete" | "multi_discrete" | "multi_binary" | "dict" | "tuple" | "text";
+export type SpaceKind =
+  | "box"
+  | "discrete"
+  | "multi_discrete"
+  | "multi_binary"
+  | "dict"
+  | "tuple"
+  | "text";
 
 /** Where a value breaks a space: the path of the element and what is wrong with it. */
 export interface Violation {

@@ -1,4 +1,10 @@
-import { type DtypeName, canCastSafely, isTypedArray, shapeSize, type TypedArray } from "../dtype.js";
+import {
+  canCastSafely,
+  type DtypeName,
+  isTypedArray,
+  shapeSize,
+  type TypedArray,
+} from "../dtype.js";
 import { formatShape, type Violation } from "./space.js";
 
 /** Names the typed array's dtype (Uint8Array is taken as uint8, which also serves bool). */
@@ -26,7 +32,10 @@ export function checkTensor(
   path: string,
 ): Violation | undefined {
   if (!isTypedArray(x)) {
-    return { path, reason: `expected a ${dtype} array of shape ${formatShape(shape)}, got ${describe(x)}` };
+    return {
+      path,
+      reason: `expected a ${dtype} array of shape ${formatShape(shape)}, got ${describe(x)}`,
+    };
   }
   const from = dtypeOf(x);
   const ok = dtype === "bool" ? from === "uint8" : canCastSafely(from, dtype);
@@ -50,4 +59,3 @@ export function describe(x: unknown): string {
   if (typeof x === "string") return `the string ${JSON.stringify(x.slice(0, 40))}`;
   return typeof x;
 }
-

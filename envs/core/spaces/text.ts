@@ -1,7 +1,7 @@
 import type { Rng } from "../rng.js";
 import type { Space, Violation } from "./space.js";
-import { Tuple } from "./tuple.js";
 import { describe } from "./tensor-check.js";
+import { Tuple } from "./tuple.js";
 
 /** Gymnasium's default Text charset: ASCII letters and digits. */
 export const ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -30,10 +30,17 @@ export class Text implements Space<string> {
     if (typeof x !== "string") return { path, reason: `expected a string, got ${describe(x)}` };
     const chars = [...x];
     if (chars.length < this.minLength || chars.length > this.maxLength) {
-      return { path, reason: `has length ${chars.length}, outside [${this.minLength}, ${this.maxLength}]` };
+      return {
+        path,
+        reason: `has length ${chars.length}, outside [${this.minLength}, ${this.maxLength}]`,
+      };
     }
     const i = chars.findIndex((c) => !this.chars.has(c));
-    if (i >= 0) return { path: `${path}[${i}]`, reason: `character ${JSON.stringify(chars[i])} is not in the charset` };
+    if (i >= 0)
+      return {
+        path: `${path}[${i}]`,
+        reason: `character ${JSON.stringify(chars[i])} is not in the charset`,
+      };
     return undefined;
   }
 

@@ -12,7 +12,10 @@ export class Tuple implements Space<readonly SpaceValue[]> {
 
   check(x: unknown, path: string): Violation | undefined {
     if (!Array.isArray(x) || x.length !== this.spaces.length) {
-      return { path, reason: `expected a tuple of ${this.spaces.length} values, got ${describe(x)}` };
+      return {
+        path,
+        reason: `expected a tuple of ${this.spaces.length} values, got ${describe(x)}`,
+      };
     }
     for (let i = 0; i < this.spaces.length; i++) {
       const bad = this.spaces[i]!.check(x[i], `${path}[${i}]`);

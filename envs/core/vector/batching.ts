@@ -21,7 +21,12 @@ export function createBatch(space: Space, n: number): SpaceValue {
 }
 
 /** Writes `value` as item i of `batch` (made by createBatch for the same space). */
-export function writeBatchItem(space: Space, batch: SpaceValue, i: number, value: SpaceValue): void {
+export function writeBatchItem(
+  space: Space,
+  batch: SpaceValue,
+  i: number,
+  value: SpaceValue,
+): void {
   switch (space.kind) {
     case "dict": {
       const b = batch as Record<string, SpaceValue>;
@@ -32,7 +37,9 @@ export function writeBatchItem(space: Space, batch: SpaceValue, i: number, value
     case "tuple": {
       const b = batch as SpaceValue[];
       const v = value as SpaceValue[];
-      (space as Tuple).spaces.forEach((s, j) => writeBatchItem(s, b[j]!, i, v[j]!));
+      (space as Tuple).spaces.forEach((s, j) => {
+        writeBatchItem(s, b[j]!, i, v[j]!);
+      });
       return;
     }
     case "text":
@@ -45,7 +52,12 @@ export function writeBatchItem(space: Space, batch: SpaceValue, i: number, value
       const b = batch as TypedArray;
       const v = value as TypedArray;
       const size = v.length;
-      if (b instanceof BigInt64Array || b instanceof BigUint64Array || v instanceof BigInt64Array) {
+      if (
+        b instanceof BigInt64Array ||
+        b instanceof BigUint64Array ||
+        v instanceof BigInt64Array ||
+        v instanceof BigUint64Array
+      ) {
         for (let j = 0; j < size; j++) setNumber(b, i * size + j, Number(v[j]));
       } else {
         (b as Float64Array).set(v as Float64Array, i * size);

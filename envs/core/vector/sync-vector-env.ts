@@ -2,7 +2,6 @@ import type { Env, Info, MaybePromise, RenderFrame, ResetResult, StepResult } fr
 import type { Space, SpaceValue } from "../spaces/space.js";
 import { checkAction } from "../wrappers/action-checker.js";
 import { batchItem, createBatch, writeBatchItem } from "./batching.js";
-import { mergeInfos } from "./vector-info.js";
 import {
   subEnvSeeds,
   type VectorEnv,
@@ -10,6 +9,7 @@ import {
   type VectorResetResult,
   type VectorStepResult,
 } from "./vector-env.js";
+import { mergeInfos } from "./vector-info.js";
 
 /** Gymnasium's SyncVectorEnv: steps n envs in turn (concurrently when they are asynchronous). */
 export class SyncVectorEnv implements VectorEnv {
@@ -47,7 +47,9 @@ export class SyncVectorEnv implements VectorEnv {
     const results = this.envs.map((env, i) => env.reset({ seed: seeds[i], options: args.options }));
     return settle(results, (rs) => {
       const obs = createBatch(this.singleObservationSpace, this.numEnvs);
-      rs.forEach((r, i) => writeBatchItem(this.singleObservationSpace, obs, i, r.observation));
+      rs.forEach((r, i) => {
+        writeBatchItem(this.singleObservationSpace, obs, i, r.observation);
+      });
       return { observation: obs, info: mergeInfos(rs.map((r) => r.info)) };
     });
   }

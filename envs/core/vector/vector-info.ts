@@ -35,11 +35,20 @@ function mergeValues(values: readonly (InfoValue | undefined)[], n: number): Inf
   if (present.every((v) => typeof v === "number")) {
     return Float64Array.from(values, (v) => (v === undefined ? 0 : (v as number)));
   }
-  if (present.every((v) => typeof v === "object" && v !== null && !isTypedArray(v) && !Array.isArray(v))) {
+  if (
+    present.every(
+      (v) => typeof v === "object" && v !== null && !isTypedArray(v) && !Array.isArray(v),
+    )
+  ) {
     return mergeInfos(values.map((v) => (v ?? {}) as Info));
   }
   const first = present[0];
-  if (isTypedArray(first) && present.every((v) => isTypedArray(v) && v.length === first.length && v.constructor === first.constructor)) {
+  if (
+    isTypedArray(first) &&
+    present.every(
+      (v) => isTypedArray(v) && v.length === first.length && v.constructor === first.constructor,
+    )
+  ) {
     const ctor = first.constructor as new (len: number) => TypedArray;
     const arr = new ctor(n * first.length);
     values.forEach((v, i) => {

@@ -10,7 +10,10 @@ export function checkAction(space: Space, action: unknown, path = "action"): voi
 }
 
 /** Rejects every action outside the action space before it reaches the simulator. */
-export class ActionChecker<O extends SpaceValue = SpaceValue, A extends SpaceValue = SpaceValue> extends Wrapper<O, A> {
+export class ActionChecker<
+  O extends SpaceValue = SpaceValue,
+  A extends SpaceValue = SpaceValue,
+> extends Wrapper<O, A> {
   override step(action: A): MaybePromise<StepResult<O>> {
     checkAction(this.actionSpace, action);
     return this.env.step(action);

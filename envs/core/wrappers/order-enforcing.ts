@@ -1,10 +1,20 @@
+import {
+  type MaybePromise,
+  mapMaybe,
+  type RenderFrame,
+  type ResetArgs,
+  type ResetResult,
+  type StepResult,
+} from "../env.js";
 import { EnvClosedError, ResetNeededError } from "../errors.js";
-import { type MaybePromise, mapMaybe, type RenderFrame, type ResetArgs, type ResetResult, type StepResult } from "../env.js";
 import type { SpaceValue } from "../spaces/space.js";
 import { Wrapper } from "./wrapper.js";
 
 /** Gymnasium's OrderEnforcing: no step or render before reset, nothing after close (close twice is harmless). */
-export class OrderEnforcing<O extends SpaceValue = SpaceValue, A extends SpaceValue = SpaceValue> extends Wrapper<O, A> {
+export class OrderEnforcing<
+  O extends SpaceValue = SpaceValue,
+  A extends SpaceValue = SpaceValue,
+> extends Wrapper<O, A> {
   private hasReset = false;
   private closed = false;
 

@@ -1,9 +1,19 @@
-import { type Env, type MaybePromise, mapMaybe, type ResetArgs, type ResetResult, type StepResult } from "../env.js";
+import {
+  type Env,
+  type MaybePromise,
+  mapMaybe,
+  type ResetArgs,
+  type ResetResult,
+  type StepResult,
+} from "../env.js";
 import type { SpaceValue } from "../spaces/space.js";
 import { Wrapper } from "./wrapper.js";
 
 /** Gymnasium's TimeLimit: truncates an episode after maxEpisodeSteps steps. */
-export class TimeLimit<O extends SpaceValue = SpaceValue, A extends SpaceValue = SpaceValue> extends Wrapper<O, A> {
+export class TimeLimit<
+  O extends SpaceValue = SpaceValue,
+  A extends SpaceValue = SpaceValue,
+> extends Wrapper<O, A> {
   private elapsed = 0;
 
   constructor(

@@ -1,8 +1,18 @@
-import type { Env, EnvMetadata, MaybePromise, RenderFrame, ResetArgs, ResetResult, StepResult } from "../env.js";
+import type {
+  Env,
+  EnvMetadata,
+  MaybePromise,
+  RenderFrame,
+  ResetArgs,
+  ResetResult,
+  StepResult,
+} from "../env.js";
 import type { Space, SpaceValue } from "../spaces/space.js";
 
 /** Gymnasium's Wrapper: forwards everything to the wrapped env; subclasses override what they change. */
-export class Wrapper<O extends SpaceValue = SpaceValue, A extends SpaceValue = SpaceValue> implements Env<O, A> {
+export class Wrapper<O extends SpaceValue = SpaceValue, A extends SpaceValue = SpaceValue>
+  implements Env<O, A>
+{
   constructor(readonly env: Env<O, A>) {}
 
   get observationSpace(): Space<O> {

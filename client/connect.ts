@@ -1,0 +1,112 @@
+import { type ChannelCredentials, credentials, type ServiceError } from "@grpc/grpc-js";
+import type { EnvSpec } from "../envs/core/registry.js";
+import { decodeSpec } from "../proto/codec/spec-codec.js";
+import { EnvServiceClient, type MakeRequest } from "../proto/gen/ts/gymrpc/v1/env_service.js";
+import { fromServiceError } from "./errors.js";
+import { expect, RemoteEnv } from "./remote-env.js";
+import { RemoteVectorEnv } from "./remote-vector-env.js";
+import { SessionStream } from "./session-stream.js";
+
+/** Options of connect. */
+export interface ConnectOptions {
+  /** Channel credentials; insecure by default (loopback and trusted networks). */
+  readonly credentials?: ChannelCredentials;
+  /** Largest message received or sent, in bytes. */
+  readonly maxMessageBytes?: number;
+}
+
+/** Options of make and makeVec. */
+export interface RemoteMakeOptions {
+  /** Settings as key/value pairs (snake_case, as in the env's config schema). */
+  readonly config?: Record<string, unknown>;
+  readonly renderMode?: string;
+  readonly maxEpisodeSteps?: number;
+  /** The env's typed config message: its full name and encoded bytes (e.g. CartPoleConfig.encode(m).finish()). */
+  readonly typedConfig?: { readonly messageType: string; readonly bytes: Uint8Array };
+}
+
+/** A connection to a gymrpc server. */
+export class GymClient {
+  private readonly client: EnvServiceClient;
+
+  constructor(
+    readonly target: string,
+    opts: ConnectOptions = {},
+  ) {
+    const max = opts.maxMessageBytes ?? 64 * 1024 * 1024;
+    this.client = new EnvServiceClient(target, opts.credentials ?? credentials.createInsecure(), {
+      "grpc.max_receive_message_length": max,
+      "grpc.max_send_message_length": max,
+    });
+  }
+
+  /** Every env the server registers. */
+  listEnvs(): Promise<EnvSpec[]> {
+    return new Promise((resolve, reject) =>
+      this.client.listEnvs({}, (err: ServiceError | null, res) =>
+        err ? reject(fromServiceError(err, this.target)) : resolve(res.envs.map(decodeSpec)),
+      ),
+    );
+  }
+
+  /** Makes a single-env session on its own Session stream. */
+  async make(envId: string, opts: RemoteMakeOptions = {}): Promise<RemoteEnv> {
+    const { stream, made } = await this.open(envId, 0, opts);
+    return new RemoteEnv(
+      stream,
+      made.sessionId,
+      decodeSpec(made.spec!),
+      made.renderMode || undefined,
+    );
+  }
+
+  /** Makes a vectorized session of numEnvs sub-envs on its own Session stream. */
+  async makeVec(
+    envId: string,
+    numEnvs: number,
+    opts: RemoteMakeOptions = {},
+  ): Promise<RemoteVectorEnv> {
+    const { stream, made } = await this.open(envId, numEnvs, opts);
+    return new RemoteVectorEnv(
+      stream,
+      made.sessionId,
+      decodeSpec(made.spec!),
+      made.numEnvs,
+      made.renderMode || undefined,
+    );
+  }
+
+  /** Closes the channel (sessions on it end with their streams). */
+  close(): void {
+    this.client.close();
+  }
+
+  private async open(envId: string, numEnvs: number, opts: RemoteMakeOptions) {
+    const stream = new SessionStream(this.client.session(), this.target);
+    const req: MakeRequest = {
+      envId,
+      typedConfig: opts.typedConfig
+        ? {
+            typeUrl: `type.googleapis.com/${opts.typedConfig.messageType}`,
+            value: Buffer.from(opts.typedConfig.bytes),
+          }
+        : undefined,
+      config: opts.config,
+      numEnvs,
+      renderMode: opts.renderMode ?? "",
+      maxEpisodeSteps: opts.maxEpisodeSteps ?? 0,
+    };
+    try {
+      const made = expect(await stream.request({ request: { $case: "make", value: req } }), "make");
+      return { stream, made };
+    } catch (err) {
+      stream.end();
+      throw err;
+    }
+  }
+}
+
+/** Connects to a gymrpc server at `target` ("host:port" or "unix:/path"). */
+export function connect(target: string, opts: ConnectOptions = {}): GymClient {
+  return new GymClient(target, opts);
+}

@@ -1,0 +1,104 @@
+import { join } from "node:path";
+import { Server, ServerCredentials } from "@grpc/grpc-js";
+import { loadSync } from "@grpc/proto-loader";
+import { ReflectionService } from "@grpc/reflection";
+import { HealthImplementation } from "grpc-health-check";
+import type { Logger } from "pino";
+import type { Registry } from "../envs/core/registry.js";
+import { EnvServiceService } from "../proto/gen/ts/gymrpc/v1/env_service.js";
+import { createEnvService, type StreamHandle } from "./env-service.js";
+import { findProtoRoot } from "./proto-root.js";
+import type { Session } from "./session.js";
+import { DEFAULT_SESSION_LIMITS, type SessionLimits, SessionManager } from "./session-manager.js";
+
+/** Settings of a gymrpc server. */
+export interface ServerOptions {
+  readonly registry: Registry;
+  readonly logger: Logger;
+  readonly limits?: Partial<SessionLimits>;
+  /** Largest message received or sent, in bytes. */
+  readonly maxMessageBytes?: number;
+}
+
+/** A running gymrpc server. */
+export interface GymServer {
+  /** Where it listens: "127.0.0.1:PORT" or "unix:PATH". */
+  readonly address: string;
+  readonly sessions: SessionManager;
+  /** Stops accepting, lets in-flight steps finish, closes every session, then stops (forced after graceMs). */
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+/** Default largest message: room for image observations of large vectorized sessions. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+/** The fully qualified name of the env service, as health checks know it. */
+export const ENV_SERVICE_NAME = "gymrpc.v1.EnvService";
+
+/**
+ * Starts a server on `address` ("HOST:PORT", port 0 for any free port, or
+ * "unix:PATH") with the env service, grpc.health.v1 and server reflection.
+ */
+export async function startServer(address: string, opts: ServerOptions): Promise<GymServer> {
+  const { logger, registry } = opts;
+  const maxBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const server = new Server({
+    "grpc.max_receive_message_length": maxBytes,
+    "grpc.max_send_message_length": maxBytes,
+  });
+  const describe = (s: Session) => ({
+    session: s.id,
+    env: s.spec.id,
+    numEnvs: s.numEnvs,
+    kind: s.kind,
+    peer: s.peer,
+  });
+  const sessions = new SessionManager(
+    registry,
+    { ...DEFAULT_SESSION_LIMITS, ...opts.limits },
+    {
+      opened: (s) => logger.info(describe(s), "session opened"),
+      closed: (s, reason) => logger.info({ ...describe(s), reason }, "session closed"),
+    },
+  );
+  const streams = new Set<StreamHandle>();
+  server.addService(EnvServiceService, createEnvService({ registry, sessions, logger, streams }));
+
+  const health = new HealthImplementation({ "": "SERVING", [ENV_SERVICE_NAME]: "SERVING" });
+  health.addToServer(server);
+  const root = findProtoRoot();
+  const pkg = loadSync(join(root, "gymrpc", "v1", "env_service.proto"), { includeDirs: [root] });
+  new ReflectionService(pkg).addToServer(server);
+
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(address, ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
+  const bound = address.startsWith("unix:")
+    ? address
+    : `${address.slice(0, address.lastIndexOf(":"))}:${port}`;
+  logger.info({ address: bound }, "gymrpc server listening");
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (graceMs = 5000): Promise<void> => {
+    stopping ??= (async () => {
+      logger.info("shutting down: no new sessions, finishing in-flight steps");
+      sessions.stopAccepting();
+      health.setStatus("", "NOT_SERVING");
+      health.setStatus(ENV_SERVICE_NAME, "NOT_SERVING");
+      const grace = new Promise<void>((r) => setTimeout(r, graceMs).unref());
+      await Promise.race([Promise.all([...streams].map((s) => s.idle())), grace]);
+      for (const s of [...streams]) s.abort("server shutting down");
+      sessions.closeAll("server shutdown");
+      await Promise.race([
+        new Promise<void>((r) => server.tryShutdown(() => r())),
+        grace.then(() => server.forceShutdown()),
+      ]);
+      logger.info("server stopped");
+    })();
+    return stopping;
+  };
+
+  return { address: bound, sessions, shutdown };
+}

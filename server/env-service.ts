@@ -1,0 +1,229 @@
+import type {
+  ServerDuplexStream,
+  ServerUnaryCall,
+  ServiceError,
+  sendUnaryData,
+  UntypedHandleCall,
+} from "@grpc/grpc-js";
+import type { Logger } from "pino";
+import type { MaybePromise } from "../envs/core/env.js";
+import type { Registry } from "../envs/core/registry.js";
+import { encodeSpec } from "../proto/codec/spec-codec.js";
+import type {
+  CloseSessionRequest,
+  CloseSessionResponse,
+  EnvServiceServer,
+  ListEnvsResponse,
+  MakeResponse,
+  RenderResponse,
+  ResetResponse,
+  SessionRequest,
+  SessionResponse,
+  StepResponse,
+} from "../proto/gen/ts/gymrpc/v1/env_service.js";
+import { toServiceError, toStatus } from "./error-status.js";
+import type { Session } from "./session.js";
+import { ProtocolError } from "./session-errors.js";
+import type { SessionManager } from "./session-manager.js";
+import {
+  makeResponse,
+  openArgsFromMake,
+  renderResponse,
+  resetArgs,
+  resetResponse,
+  stepAction,
+  stepResponse,
+} from "./session-wire.js";
+
+/** What the handlers need. */
+export interface EnvServiceDeps {
+  readonly registry: Registry;
+  readonly sessions: SessionManager;
+  readonly logger: Logger;
+  /** Live Session streams, so shutdown can end them once their in-flight work is done. */
+  readonly streams: Set<StreamHandle>;
+}
+
+/** A live Session stream as the server's shutdown sees it. */
+export interface StreamHandle {
+  /** Resolves when no request is being handled. */
+  idle(): Promise<void>;
+  /** Ends the stream with UNAVAILABLE and closes its session. */
+  abort(reason: string): void;
+}
+
+const then = <T, U>(x: MaybePromise<T>, f: (v: T) => U): MaybePromise<U> =>
+  x instanceof Promise ? x.then(f) : f(x);
+
+/** The EnvService handlers: look up the session, call the env, convert. */
+export function createEnvService(deps: EnvServiceDeps): EnvServiceServer {
+  const { registry, sessions, logger } = deps;
+
+  // Runs a handler and answers with its result or with the mapped status.
+  const unary =
+    <Req, Res>(
+      name: string,
+      fn: (req: Req, call: ServerUnaryCall<Req, Res>) => MaybePromise<Res>,
+    ) =>
+    (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+      const fail = (err: unknown) => {
+        const { status, unexpected } = toStatus(err);
+        if (unexpected) logger.error({ err, rpc: name }, "unexpected error");
+        else logger.debug({ rpc: name, code: status.code, msg: status.message }, "request failed");
+        callback(toServiceError(status) as ServiceError);
+      };
+      try {
+        const res = fn(call.request, call);
+        if (res instanceof Promise) res.then((r) => callback(null, r), fail);
+        else callback(null, res);
+      } catch (err) {
+        fail(err);
+      }
+    };
+
+  const listEnvs = (): ListEnvsResponse => ({
+    envs: registry.ids().map((id) => encodeSpec(registry.spec(id))),
+  });
+
+  return {
+    listEnvs: unary("ListEnvs", listEnvs),
+    make: unary("Make", (req, call): MakeResponse => {
+      const session = sessions.open(openArgsFromMake(req, registry, "unary", call.getPeer()));
+      return makeResponse(session);
+    }),
+    reset: unary("Reset", (req): MaybePromise<ResetResponse> => {
+      const session = sessions.get(req.sessionId);
+      const { seed, options } = resetArgs(req);
+      return then(session.reset(seed, options), (r) => resetResponse(session, r));
+    }),
+    step: unary("Step", (req): MaybePromise<StepResponse> => {
+      const session = sessions.get(req.sessionId);
+      return then(session.step(stepAction(req, session)), (r) => stepResponse(session, r));
+    }),
+    render: unary(
+      "Render",
+      (req): RenderResponse => renderResponse(sessions.get(req.sessionId).render()),
+    ),
+    closeSession: unary("CloseSession", (req: CloseSessionRequest): CloseSessionResponse => {
+      sessions.close(req.sessionId);
+      return {};
+    }),
+    session: (call: ServerDuplexStream<SessionRequest, SessionResponse>) =>
+      handleStream(call, deps),
+  } satisfies Record<string, UntypedHandleCall>;
+}
+
+/** One Session stream: requests are answered in order; the session lives as long as the stream. */
+function handleStream(
+  call: ServerDuplexStream<SessionRequest, SessionResponse>,
+  deps: EnvServiceDeps,
+): void {
+  const { registry, sessions, logger } = deps;
+  const peer = call.getPeer();
+  const queue: SessionRequest[] = [];
+  let session: Session | undefined;
+  let running = false;
+  let done = false;
+  let idleWaiters: (() => void)[] = [];
+
+  const requireSession = (): Session => {
+    if (!session) throw new ProtocolError("the first request on a Session stream must be make");
+    return session;
+  };
+
+  const handle = (req: SessionRequest): MaybePromise<SessionResponse> => {
+    const r = req.request;
+    switch (r?.$case) {
+      case "make": {
+        if (session)
+          throw new ProtocolError(
+            "this stream already has a session; close it before making another",
+          );
+        session = sessions.open(openArgsFromMake(r.value, registry, "stream", peer));
+        return { response: { $case: "make", value: makeResponse(session) } };
+      }
+      case "reset": {
+        const s = requireSession();
+        const { seed, options } = resetArgs(r.value);
+        return then(s.reset(seed, options), (res) => ({
+          response: { $case: "reset", value: resetResponse(s, res) },
+        }));
+      }
+      case "step": {
+        const s = requireSession();
+        return then(s.step(stepAction(r.value, s)), (res) => ({
+          response: { $case: "step", value: stepResponse(s, res) },
+        }));
+      }
+      case "render":
+        return { response: { $case: "render", value: renderResponse(requireSession().render()) } };
+      case "close":
+        if (session) sessions.close(session.id);
+        session = undefined;
+        return { response: { $case: "close", value: {} } };
+      default:
+        throw new ProtocolError(
+          "empty SessionRequest: set one of make, reset, step, render, close",
+        );
+    }
+  };
+
+  const errorResponse = (err: unknown): SessionResponse => {
+    const { status, unexpected } = toStatus(err);
+    if (unexpected) logger.error({ err, session: session?.id }, "unexpected error");
+    return { response: { $case: "error", value: status } };
+  };
+
+  // Synchronous envs are answered within the 'data' event; only asynchronous ones await.
+  const drain = async (): Promise<void> => {
+    running = true;
+    while (queue.length > 0 && !done) {
+      const req = queue.shift()!;
+      let res: SessionResponse;
+      try {
+        const out = handle(req);
+        res = out instanceof Promise ? await out.catch(errorResponse) : out;
+      } catch (err) {
+        res = errorResponse(err);
+      }
+      if (!done) call.write(res);
+    }
+    running = false;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const w of waiters) w();
+  };
+
+  const finish = (reason: string): void => {
+    if (done) return;
+    done = true;
+    deps.streams.delete(handle_);
+    if (session) sessions.close(session.id, reason);
+    session = undefined;
+  };
+
+  const handle_: StreamHandle = {
+    idle: () => (running ? new Promise<void>((r) => idleWaiters.push(r)) : Promise.resolve()),
+    abort: (reason) => {
+      finish(reason);
+      call.emit("error", { code: 14, details: reason });
+    },
+  };
+  deps.streams.add(handle_);
+
+  call.on("data", (req: SessionRequest) => {
+    if (done) return;
+    queue.push(req);
+    if (!running) void drain();
+  });
+  call.on("end", () => {
+    // Answer what is still queued before closing the session and the stream.
+    void handle_.idle().then(() => {
+      finish("client closed the stream");
+      call.end();
+    });
+  });
+  call.on("cancelled", () => finish("client went away"));
+  call.on("error", () => finish("stream error"));
+  call.on("close", () => finish("stream closed"));
+}
