@@ -1,4 +1,4 @@
-import { allocate, isTypedArray, shapeSize } from "../envs/core/dtype.js";
+import { allocate, isTypedArray, shapeSize, type TypedArray } from "../envs/core/dtype.js";
 import type { Dict } from "../envs/core/spaces/dict.js";
 import type { Space } from "../envs/core/spaces/space.js";
 import type { Tuple } from "../envs/core/spaces/tuple.js";
@@ -9,6 +9,7 @@ import type { Value } from "../proto/gen/ts/gymrpc/v1/tensor.js";
 export type ActionInput =
   | number
   | string
+  | TypedArray
   | ArrayLike<number>
   | readonly ActionInput[]
   | { readonly [key: string]: ActionInput };
@@ -65,7 +66,7 @@ function encodeNumeric(space: Space, action: ActionInput) {
   if (isTypedArray(action)) {
     return encodeTensor(action, action.length === shapeSize(shape) ? shape : [action.length]);
   }
-  const arr = Array.from(action as ArrayLike<number>);
+  const arr = Array.from(action as ArrayLike<number>, Number);
   const out = allocate(space.dtype ?? "float64", arr.length);
   const big = out instanceof BigInt64Array || out instanceof BigUint64Array;
   arr.forEach((v, i) => {

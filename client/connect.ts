@@ -37,6 +37,9 @@ export class GymClient {
     this.client = new EnvServiceClient(target, opts.credentials ?? credentials.createInsecure(), {
       "grpc.max_receive_message_length": max,
       "grpc.max_send_message_length": max,
+      // Per-message channelz and retry buffering cost latency; env calls are not retried blindly.
+      "grpc.enable_channelz": 0,
+      "grpc.enable_retries": 0,
     });
   }
 

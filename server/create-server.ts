@@ -22,8 +22,10 @@ export interface ServerOptions {
 
 /** A running gymrpc server. */
 export interface GymServer {
-  /** Where it listens: "127.0.0.1:PORT" or "unix:PATH". */
+  /** The first address it listens on: "127.0.0.1:PORT" or "unix:PATH". */
   readonly address: string;
+  /** Every address it listens on. */
+  readonly addresses: readonly string[];
   readonly sessions: SessionManager;
   /** Stops accepting, lets in-flight steps finish, closes every session, then stops (forced after graceMs). */
   shutdown(graceMs?: number): Promise<void>;
@@ -36,15 +38,20 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 export const ENV_SERVICE_NAME = "gymrpc.v1.EnvService";
 
 /**
- * Starts a server on `address` ("HOST:PORT", port 0 for any free port, or
+ * Starts a server on each address ("HOST:PORT", port 0 for any free port, or
  * "unix:PATH") with the env service, grpc.health.v1 and server reflection.
  */
-export async function startServer(address: string, opts: ServerOptions): Promise<GymServer> {
+export async function startServer(
+  address: string | readonly string[],
+  opts: ServerOptions,
+): Promise<GymServer> {
   const { logger, registry } = opts;
   const maxBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const server = new Server({
     "grpc.max_receive_message_length": maxBytes,
     "grpc.max_send_message_length": maxBytes,
+    // Channelz bookkeeping costs on every message; gymrpc exposes health and logs instead.
+    "grpc.enable_channelz": 0,
   });
   const describe = (s: Session) => ({
     session: s.id,
@@ -70,15 +77,16 @@ export async function startServer(address: string, opts: ServerOptions): Promise
   const pkg = loadSync(join(root, "gymrpc", "v1", "env_service.proto"), { includeDirs: [root] });
   new ReflectionService(pkg).addToServer(server);
 
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(address, ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
-    ),
-  );
-  const bound = address.startsWith("unix:")
-    ? address
-    : `${address.slice(0, address.lastIndexOf(":"))}:${port}`;
-  logger.info({ address: bound }, "gymrpc server listening");
+  const addresses: string[] = [];
+  for (const a of typeof address === "string" ? [address] : address) {
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(a, ServerCredentials.createInsecure(), (err, p) =>
+        err ? reject(new Error(`cannot listen on ${a}: ${err.message}`)) : resolve(p),
+      ),
+    );
+    addresses.push(a.startsWith("unix:") ? a : `${a.slice(0, a.lastIndexOf(":"))}:${port}`);
+  }
+  logger.info({ addresses }, "gymrpc server listening");
 
   let stopping: Promise<void> | undefined;
   const shutdown = (graceMs = 5000): Promise<void> => {
@@ -100,5 +108,5 @@ export async function startServer(address: string, opts: ServerOptions): Promise
     return stopping;
   };
 
-  return { address: bound, sessions, shutdown };
+  return { address: addresses[0]!, addresses, sessions, shutdown };
 }

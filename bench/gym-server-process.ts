@@ -1,0 +1,16 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { createDefaultRegistry } from "../envs/default-registry.js";
+import { startServer } from "../server/create-server.js";
+
+// A child process running the real gymrpc server on TCP and a Unix domain socket.
+const socket = join(tmpdir(), `gymrpc-bench-${process.pid}.sock`);
+const server = await startServer(["127.0.0.1:0", `unix:${socket}`], {
+  registry: createDefaultRegistry(),
+  logger: pino({ level: "warn" }),
+});
+process.stdout.write(`${JSON.stringify({ tcp: server.addresses[0], uds: server.addresses[1] })}\n`);
+process.on("SIGTERM", () => {
+  void server.shutdown(500).then(() => process.exit(0));
+});

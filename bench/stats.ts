@@ -1,0 +1,34 @@
+/** Latency summary of a set of samples in microseconds. */
+export interface LatencyStats {
+  readonly n: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly mean: number;
+}
+
+/** p50, p99 and mean of samples (given in milliseconds), reported in microseconds. */
+export function latencyStats(samplesMs: Float64Array | number[]): LatencyStats {
+  const sorted = Float64Array.from(samplesMs).sort();
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 1000;
+  let sum = 0;
+  for (const v of sorted) sum += v;
+  return { n: sorted.length, p50: at(0.5), p99: at(0.99), mean: (sum / sorted.length) * 1000 };
+}
+
+/** Times `iterations` sequential awaits of `once`, after `warmup` untimed ones. */
+export async function timeRoundTrips(
+  once: () => Promise<unknown>,
+  iterations: number,
+  warmup: number,
+): Promise<{ stats: LatencyStats; seconds: number }> {
+  for (let i = 0; i < warmup; i++) await once();
+  const samples = new Float64Array(iterations);
+  const start = performance.now();
+  for (let i = 0; i < iterations; i++) {
+    const t0 = performance.now();
+    await once();
+    samples[i] = performance.now() - t0;
+  }
+  return { stats: latencyStats(samples), seconds: (performance.now() - start) / 1000 };
+}
