@@ -2,7 +2,13 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts", "envs/**/*.test.ts", "server/**/*.test.ts", "client/**/*.test.ts", "recorders/**/*.test.ts"],
+    include: [
+      "test/**/*.test.ts",
+      "envs/**/*.test.ts",
+      "server/**/*.test.ts",
+      "client/**/*.test.ts",
+      "recorders/**/*.test.ts",
+    ],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Integration tests start real servers; keep the 2-core machine from oversubscribing.
