@@ -1,4 +1,4 @@
-import { type ChannelCredentials, credentials, type ServiceError } from "@grpc/grpc-js";
+import { type ChannelCredentials, credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
 import type { EnvSpec } from "../envs/core/registry.js";
 import { decodeSpec } from "../proto/codec/spec-codec.js";
 import { EnvServiceClient, type MakeRequest } from "../proto/gen/ts/gymrpc/v1/env_service.js";
@@ -13,6 +13,8 @@ export interface ConnectOptions {
   readonly credentials?: ChannelCredentials;
   /** Largest message received or sent, in bytes. */
   readonly maxMessageBytes?: number;
+  /** Sent as metadata "authorization: Bearer <token>" on every call. */
+  readonly authToken?: string;
 }
 
 /** Options of make and makeVec. */
@@ -28,12 +30,16 @@ export interface RemoteMakeOptions {
 /** A connection to a gymrpc server. */
 export class GymClient {
   private readonly client: EnvServiceClient;
+  private readonly metadata = new Metadata();
+  /** Open Session streams, cancelled by close so their sessions end with the channel. */
+  private readonly streams = new Set<SessionStream>();
 
   constructor(
     readonly target: string,
     opts: ConnectOptions = {},
   ) {
     const max = opts.maxMessageBytes ?? 64 * 1024 * 1024;
+    if (opts.authToken) this.metadata.set("authorization", `Bearer ${opts.authToken}`);
     this.client = new EnvServiceClient(target, opts.credentials ?? credentials.createInsecure(), {
       "grpc.max_receive_message_length": max,
       "grpc.max_send_message_length": max,
@@ -46,7 +52,7 @@ export class GymClient {
   /** Every env the server registers. */
   listEnvs(): Promise<EnvSpec[]> {
     return new Promise((resolve, reject) =>
-      this.client.listEnvs({}, (err: ServiceError | null, res) =>
+      this.client.listEnvs({}, this.metadata, (err: ServiceError | null, res) =>
         err ? reject(fromServiceError(err, this.target)) : resolve(res.envs.map(decodeSpec)),
       ),
     );
@@ -79,13 +85,18 @@ export class GymClient {
     );
   }
 
-  /** Closes the channel (sessions on it end with their streams). */
+  /** Closes the channel and cancels its Session streams (the server closes their sessions). */
   close(): void {
+    for (const s of this.streams) s.cancel();
+    this.streams.clear();
     this.client.close();
   }
 
   private async open(envId: string, numEnvs: number, opts: RemoteMakeOptions) {
-    const stream = new SessionStream(this.client.session(), this.target);
+    const stream: SessionStream = new SessionStream(this.client.session(), this.target, () =>
+      this.streams.delete(stream),
+    );
+    this.streams.add(stream);
     const req: MakeRequest = {
       envId,
       typedConfig: opts.typedConfig

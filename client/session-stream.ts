@@ -15,6 +15,8 @@ export class SessionStream {
   constructor(
     private readonly call: ClientDuplexStream<SessionRequest, SessionResponse>,
     private readonly target: string,
+    /** Called once the call has ended, however it ended. */
+    onDone?: () => void,
   ) {
     call.on("data", (res: SessionResponse) => {
       const p = this.pending.shift();
@@ -26,6 +28,7 @@ export class SessionStream {
     call.on("end", () =>
       this.fail(new RemoteError(14, `gymrpc server at ${this.target} ended the session stream`)),
     );
+    if (onDone) call.on("status", onDone);
   }
 
   /** Sends one request; resolves with its response. */
@@ -41,6 +44,12 @@ export class SessionStream {
   end(): void {
     if (!this.failure) this.call.end();
     this.failure ??= new RemoteError(9, "the session is closed");
+  }
+
+  /** Cancels the call at once: the server sees the client go away and closes the session. */
+  cancel(): void {
+    this.failure ??= new RemoteError(1, "the session stream was cancelled");
+    this.call.cancel();
   }
 
   private fail(err: RemoteError): void {

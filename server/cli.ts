@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { pino } from "pino";
 import type { Registry } from "../envs/core/registry.js";
@@ -38,6 +39,12 @@ export function serveCommand(registry: () => Registry): Command {
       positiveInt("--max-message-mb"),
       DEFAULT_MAX_MESSAGE_BYTES / 2 ** 20,
     )
+    .option("--tls-cert <pem>", "serve TLS with this certificate chain (PEM file)")
+    .option("--tls-key <pem>", "private key of --tls-cert (PEM file)")
+    .option(
+      "--auth-token <token>",
+      "require 'authorization: Bearer <token>' metadata (or set GYMRPC_AUTH_TOKEN)",
+    )
     .addOption(
       new Option("--log-level <level>", "log level")
         .choices(["trace", "debug", "info", "warn", "error", "silent"])
@@ -51,7 +58,15 @@ export function serveCommand(registry: () => Registry): Command {
       ];
       if (addresses.length === 0)
         throw new InvalidArgumentError("nothing to listen on: give --socket with --no-tcp");
+      if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) {
+        throw new InvalidArgumentError("--tls-cert and --tls-key go together");
+      }
+      const tls = o.tlsCert
+        ? { certChain: readFileSync(o.tlsCert), privateKey: readFileSync(o.tlsKey) }
+        : undefined;
       const server = await startServer(addresses, {
+        tls,
+        authToken: o.authToken ?? process.env.GYMRPC_AUTH_TOKEN,
         registry: registry(),
         logger,
         limits: { maxSessions: o.maxSessions, idleTimeoutMs: o.idleTimeout * 1000 },

@@ -18,6 +18,10 @@ export interface ServerOptions {
   readonly limits?: Partial<SessionLimits>;
   /** Largest message received or sent, in bytes. */
   readonly maxMessageBytes?: number;
+  /** Serve TLS with this PEM certificate chain and private key (insecure when absent). */
+  readonly tls?: { readonly certChain: Buffer; readonly privateKey: Buffer } | undefined;
+  /** Require metadata "authorization: Bearer <token>" on every call. */
+  readonly authToken?: string | undefined;
 }
 
 /** A running gymrpc server. */
@@ -69,7 +73,10 @@ export async function startServer(
     },
   );
   const streams = new Set<StreamHandle>();
-  server.addService(EnvServiceService, createEnvService({ registry, sessions, logger, streams }));
+  server.addService(
+    EnvServiceService,
+    createEnvService({ registry, sessions, logger, streams, authToken: opts.authToken }),
+  );
 
   const health = new HealthImplementation({ "": "SERVING", [ENV_SERVICE_NAME]: "SERVING" });
   health.addToServer(server);
@@ -77,10 +84,15 @@ export async function startServer(
   const pkg = loadSync(join(root, "gymrpc", "v1", "env_service.proto"), { includeDirs: [root] });
   new ReflectionService(pkg).addToServer(server);
 
+  const creds = opts.tls
+    ? ServerCredentials.createSsl(null, [
+        { cert_chain: opts.tls.certChain, private_key: opts.tls.privateKey },
+      ])
+    : ServerCredentials.createInsecure();
   const addresses: string[] = [];
   for (const a of typeof address === "string" ? [address] : address) {
     const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(a, ServerCredentials.createInsecure(), (err, p) =>
+      server.bindAsync(a, creds, (err, p) =>
         err ? reject(new Error(`cannot listen on ${a}: ${err.message}`)) : resolve(p),
       ),
     );
@@ -97,7 +109,7 @@ export async function startServer(
       health.setStatus(ENV_SERVICE_NAME, "NOT_SERVING");
       const grace = new Promise<void>((r) => setTimeout(r, graceMs).unref());
       await Promise.race([Promise.all([...streams].map((s) => s.idle())), grace]);
-      for (const s of [...streams]) s.abort("server shutting down");
+      for (const s of [...streams]) s.abort("server shutdown");
       sessions.closeAll("server shutdown");
       await Promise.race([
         new Promise<void>((r) => server.tryShutdown(() => r())),

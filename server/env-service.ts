@@ -1,4 +1,6 @@
+import { timingSafeEqual } from "node:crypto";
 import type {
+  Metadata,
   ServerDuplexStream,
   ServerUnaryCall,
   ServiceError,
@@ -23,7 +25,7 @@ import type {
 } from "../proto/gen/ts/gymrpc/v1/env_service.js";
 import { toServiceError, toStatus } from "./error-status.js";
 import type { Session } from "./session.js";
-import { ProtocolError } from "./session-errors.js";
+import { ProtocolError, UnauthenticatedError } from "./session-errors.js";
 import type { SessionManager } from "./session-manager.js";
 import {
   makeResponse,
@@ -42,6 +44,19 @@ export interface EnvServiceDeps {
   readonly logger: Logger;
   /** Live Session streams, so shutdown can end them once their in-flight work is done. */
   readonly streams: Set<StreamHandle>;
+  /** When set, every call must carry metadata "authorization: Bearer <token>". */
+  readonly authToken?: string | undefined;
+}
+
+/** Throws UnauthenticatedError unless the call carries the expected bearer token. */
+function checkAuth(metadata: Metadata, token: string | undefined): void {
+  if (token === undefined) return;
+  const got = metadata.get("authorization")[0];
+  const expected = Buffer.from(`Bearer ${token}`);
+  const given = Buffer.from(typeof got === "string" ? got : "");
+  // Constant-time comparison so the token cannot be guessed byte by byte from timings.
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new UnauthenticatedError();
 }
 
 /** A live Session stream as the server's shutdown sees it. */
@@ -73,6 +88,7 @@ export function createEnvService(deps: EnvServiceDeps): EnvServiceServer {
         callback(toServiceError(status) as ServiceError);
       };
       try {
+        checkAuth(call.metadata, deps.authToken);
         const res = fn(call.request, call);
         if (res instanceof Promise) res.then((r) => callback(null, r), fail);
         else callback(null, res);
@@ -131,7 +147,12 @@ function handleStream(
     return session;
   };
 
+  let authorized = false;
   const handle = (req: SessionRequest): MaybePromise<SessionResponse> => {
+    if (!authorized) {
+      checkAuth(call.metadata, deps.authToken);
+      authorized = true;
+    }
     const r = req.request;
     switch (r?.$case) {
       case "make": {

@@ -19,6 +19,7 @@ import {
   SessionLimitError,
   SessionNotFoundError,
   ShuttingDownError,
+  UnauthenticatedError,
 } from "./session-errors.js";
 
 /** The trailer gRPC uses for google.rpc.Status with details. */
@@ -124,6 +125,11 @@ const TABLE: readonly Mapping[] = [
     match: (e) => e instanceof ShuttingDownError,
     code: Code.UNAVAILABLE,
     details: () => [info("SHUTTING_DOWN")],
+  },
+  {
+    match: (e) => e instanceof UnauthenticatedError,
+    code: Code.UNAUTHENTICATED,
+    details: () => [info("UNAUTHENTICATED")],
   },
   {
     match: (e) => e instanceof BackendUnavailableError,

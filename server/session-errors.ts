@@ -32,3 +32,11 @@ export class ShuttingDownError extends GymError {
 export class ProtocolError extends GymError {
   override name = "ProtocolError";
 }
+
+/** A request without the server's auth token. */
+export class UnauthenticatedError extends GymError {
+  override name = "UnauthenticatedError";
+  constructor() {
+    super('missing or wrong auth token: send metadata "authorization: Bearer <token>"');
+  }
+}

@@ -20,6 +20,8 @@ export async function startTestServer(
     logger: opts.logger ?? pino({ level: "silent" }),
     ...(opts.limits ? { limits: opts.limits } : {}),
     ...(opts.maxMessageBytes ? { maxMessageBytes: opts.maxMessageBytes } : {}),
+    ...(opts.authToken ? { authToken: opts.authToken } : {}),
+    ...(opts.tls ? { tls: opts.tls } : {}),
   });
   const client = connect(server.address);
   return {
