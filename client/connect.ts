@@ -93,7 +93,7 @@ export class GymClient {
   }
 
   private async open(envId: string, numEnvs: number, opts: RemoteMakeOptions) {
-    const stream: SessionStream = new SessionStream(this.client.session(), this.target, () =>
+    const stream: SessionStream = new SessionStream(this.client.session(this.metadata), this.target, () =>
       this.streams.delete(stream),
     );
     this.streams.add(stream);
