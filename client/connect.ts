@@ -93,8 +93,10 @@ export class GymClient {
   }
 
   private async open(envId: string, numEnvs: number, opts: RemoteMakeOptions) {
-    const stream: SessionStream = new SessionStream(this.client.session(this.metadata), this.target, () =>
-      this.streams.delete(stream),
+    const stream: SessionStream = new SessionStream(
+      this.client.session(this.metadata),
+      this.target,
+      () => this.streams.delete(stream),
     );
     this.streams.add(stream);
     const req: MakeRequest = {

@@ -45,8 +45,6 @@ export class CartPoleVectorEnv implements VectorEnv {
   private readonly reward: Float64Array;
   private readonly terminated: Uint8Array;
   private readonly truncated: Uint8Array;
-  private resetLow = -0.05;
-  private resetHigh = 0.05;
   private hasReset = false;
 
   constructor(
@@ -71,12 +69,10 @@ export class CartPoleVectorEnv implements VectorEnv {
   reset(args: VectorResetArgs = {}): VectorResetResult {
     const seeds = subEnvSeeds(args.seed, this.numEnvs);
     const { low, high } = parseResetBounds(args.options, -0.05, 0.05);
-    this.resetLow = low;
-    this.resetHigh = high;
     for (let i = 0; i < this.numEnvs; i++) {
       const seed = seeds[i];
       if (seed !== undefined) this.rngs[i] = createRng(validateSeed(seed, `seed[${i}]`));
-      this.resetOne(i);
+      this.resetOne(i, low, high);
     }
     this.autoreset.fill(0);
     this.hasReset = true;
@@ -92,7 +88,8 @@ export class CartPoleVectorEnv implements VectorEnv {
     for (let i = 0; i < this.numEnvs; i++) {
       const o = 4 * i;
       if (autoreset[i]) {
-        this.resetOne(i);
+        // SyncVectorEnv autoresets without options, so the default bounds apply.
+        this.resetOne(i, -0.05, 0.05);
         reward[i] = 0;
         terminated[i] = 0;
         truncated[i] = 0;
@@ -120,12 +117,12 @@ export class CartPoleVectorEnv implements VectorEnv {
 
   close(): void {}
 
-  private resetOne(i: number): void {
+  private resetOne(i: number, low: number, high: number): void {
     this.rngs[i] ??= createRng(randomSeed());
     const rng = this.rngs[i]!;
     const o = 4 * i;
     for (let k = 0; k < 4; k++) {
-      this.state[o + k] = rng.uniform(this.resetLow, this.resetHigh);
+      this.state[o + k] = rng.uniform(low, high);
       this.obs[o + k] = this.state[o + k]!;
     }
     this.elapsed[i] = 0;

@@ -27,7 +27,7 @@ describe("MultiBinary", () => {
     expect(mb.check(x, "action")).toEqual({ path: "action[0, 1]", reason: "= -1 is not 0 or 1" });
   });
 
-  it("rejects wrong sizes, non-tensors and dtypes that do not cast safely to int8", () => {
+  it("rejects wrong sizes, non-tensors and float dtypes; accepts any integer dtype of 0/1 as Gymnasium does", () => {
     const mb = new MultiBinary(3);
     expect(mb.check(Int8Array.of(0, 1), "a")?.reason).toBe(
       "expected shape (3,) (3 elements), got 2 elements",
@@ -36,7 +36,9 @@ describe("MultiBinary", () => {
     expect(mb.check(Float32Array.of(0, 1, 0), "a")?.reason).toBe(
       "dtype float32 cannot be safely cast to int8",
     );
-    expect(mb.contains(Int16Array.of(0, 1, 0))).toBe(false);
+    expect(mb.contains(Int16Array.of(0, 1, 0))).toBe(true);
+    expect(mb.contains(Uint8Array.of(1, 1, 0))).toBe(true);
+    expect(mb.check(Uint8Array.of(1, 2, 0), "a")?.path).toBe("a[1]");
   });
 
   it("samples deterministically, only zeros and ones, both appearing", () => {

@@ -1,8 +1,8 @@
-import { shapeSize, type TypedArray } from "../dtype.js";
+import { asNumbers, DTYPES, isTypedArray, shapeSize, type TypedArray } from "../dtype.js";
 import type { Rng } from "../rng.js";
 import { Box } from "./box.js";
 import { formatIndex, formatShape, type Space, type Violation } from "./space.js";
-import { checkTensor } from "./tensor-check.js";
+import { checkTensor, dtypeOf } from "./tensor-check.js";
 
 /** gymnasium.spaces.MultiBinary: int8 zeros and ones. */
 export class MultiBinary implements Space<TypedArray> {
@@ -17,9 +17,11 @@ export class MultiBinary implements Space<TypedArray> {
   }
 
   check(x: unknown, path: string): Violation | undefined {
-    const bad = checkTensor(x, "int8", this.shape, path);
+    // Like Gymnasium, any integer dtype holding only zeros and ones is accepted.
+    const own = isTypedArray(x) && DTYPES[dtypeOf(x)].kind !== "f" ? dtypeOf(x) : "int8";
+    const bad = checkTensor(x, own, this.shape, path);
     if (bad) return bad;
-    const v = x as Int8Array;
+    const v = asNumbers(x as TypedArray);
     for (let i = 0; i < this.size; i++) {
       if (v[i] !== 0 && v[i] !== 1)
         return { path: `${path}${formatIndex(i, this.shape)}`, reason: `= ${v[i]} is not 0 or 1` };
