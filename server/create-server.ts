@@ -5,7 +5,7 @@ import { ReflectionService } from "@grpc/reflection";
 import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "pino";
 import type { Registry } from "../envs/core/registry.js";
-import { EnvServiceService } from "../proto/gen/ts/gymrpc/v1/env_service.js";
+import { ENV_SERVICE_DEFINITION } from "../proto/codec/service-definition.js";
 import { createEnvService, type StreamHandle } from "./env-service.js";
 import { findProtoRoot } from "./proto-root.js";
 import type { Session } from "./session.js";
@@ -74,7 +74,7 @@ export async function startServer(
   );
   const streams = new Set<StreamHandle>();
   server.addService(
-    EnvServiceService,
+    ENV_SERVICE_DEFINITION,
     createEnvService({ registry, sessions, logger, streams, authToken: opts.authToken }),
   );
 

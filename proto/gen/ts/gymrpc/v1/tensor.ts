@@ -35,7 +35,7 @@ export interface Tensor {
   /** Empty for a scalar. */
   shape: number[];
   /** product(shape) * itemsize(dtype) bytes. */
-  data: Buffer;
+  data: Uint8Array;
 }
 
 /**
@@ -73,7 +73,7 @@ export interface TupleValue {
 }
 
 function createBaseTensor(): Tensor {
-  return { dtype: 0, shape: [], data: Buffer.alloc(0) };
+  return { dtype: 0, shape: [], data: new Uint8Array(0) };
 }
 
 export const Tensor: MessageFns<Tensor> = {
@@ -138,7 +138,7 @@ export const Tensor: MessageFns<Tensor> = {
               break;
             }
 
-            message.data = Buffer.from(reader.bytes());
+            message.data = reader.bytes();
             continue;
           }
         }
@@ -160,7 +160,7 @@ export const Tensor: MessageFns<Tensor> = {
     const message = createBaseTensor();
     message.dtype = object.dtype ?? 0;
     message.shape = object.shape?.map((e) => e) || [];
-    message.data = object.data ?? Buffer.alloc(0);
+    message.data = object.data ?? new Uint8Array(0);
     return message;
   },
 };
