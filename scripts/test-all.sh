@@ -22,10 +22,11 @@ else
   echo "skipped: no earlier commit with buf.yaml to compare against"
 fi
 
-step "generated code is up to date (buf generate)"
-npx buf generate
-if [ -d .git ] && ! git diff --quiet -- proto/gen || [ -n "$(git ls-files --others --exclude-standard proto/gen)" ]; then
-  git status --short proto/gen
+step "generated code is up to date (scripts/generate.sh: buf, grpcio-tools)"
+bash scripts/generate.sh
+generated=(proto/gen python/src/gymrpc/v1)
+if [ -d .git ] && ! git diff --quiet -- "${generated[@]}" || [ -n "$(git ls-files --others --exclude-standard "${generated[@]}")" ]; then
+  git status --short "${generated[@]}"
   echo "generated code differs from proto/: run 'npm run generate' and commit the result" >&2
   exit 1
 fi
