@@ -8,8 +8,25 @@ import {
 import type { EnvSpec } from "../envs/core/registry.js";
 import { ENV_SERVICE_DEFINITION } from "../proto/codec/service-definition.js";
 import { decodeSpec } from "../proto/codec/spec-codec.js";
-import type { EnvServiceClient, MakeRequest } from "../proto/gen/ts/gymrpc/v1/env_service.js";
+import type {
+  EnvServiceClient,
+  ListSessionsRequest,
+  ListSessionsResponse,
+  MakeRequest,
+  StartRecordingRequest,
+  StartRecordingResponse,
+  StopRecordingRequest,
+  StopRecordingResponse,
+} from "../proto/gen/ts/gymrpc/v1/env_service.js";
 import { fromServiceError } from "./errors.js";
+import {
+  type DatasetStats,
+  type RecordingInfo,
+  type RecordOptions,
+  recordingFromWire,
+  recordOptionsToWire,
+  statsFromWire,
+} from "./recording.js";
 import { expect, RemoteEnv } from "./remote-env.js";
 import { RemoteVectorEnv } from "./remote-vector-env.js";
 import { SessionStream } from "./session-stream.js";
@@ -21,6 +38,16 @@ const FastEnvServiceClient = makeGenericClientConstructor(
 ) as unknown as new (
   ...args: ConstructorParameters<typeof EnvServiceClient>
 ) => EnvServiceClient;
+
+/** A live session on the server. */
+export interface SessionSummary {
+  readonly sessionId: string;
+  readonly envId: string;
+  readonly numEnvs: number;
+  readonly kind: string;
+  readonly peer: string;
+  readonly recording: RecordingInfo;
+}
 
 /** Options of connect. */
 export interface ConnectOptions {
@@ -38,6 +65,8 @@ export interface RemoteMakeOptions {
   readonly config?: Record<string, unknown>;
   readonly renderMode?: string;
   readonly maxEpisodeSteps?: number;
+  /** Record the session on the server from its first reset. */
+  readonly record?: RecordOptions;
   /** The env's typed config message: its full name and encoded bytes (e.g. CartPoleConfig.encode(m).finish()). */
   readonly typedConfig?: { readonly messageType: string; readonly bytes: Uint8Array };
 }
@@ -85,6 +114,7 @@ export class GymClient {
       made.sessionId,
       decodeSpec(made.spec!),
       made.renderMode || undefined,
+      recordingFromWire(made.recording),
     );
   }
 
@@ -101,6 +131,54 @@ export class GymClient {
       decodeSpec(made.spec!),
       made.numEnvs,
       made.renderMode || undefined,
+      recordingFromWire(made.recording),
+    );
+  }
+
+  /** Starts recording a live session by id, whichever client drives it. */
+  async startRecording(sessionId: string, opts: RecordOptions = {}): Promise<RecordingInfo> {
+    const res = await this.unary<StartRecordingRequest, StartRecordingResponse>(
+      this.client.startRecording,
+      { sessionId, options: recordOptionsToWire(opts) },
+    );
+    return recordingFromWire(res.recording);
+  }
+
+  /** Stops a session's recording and returns the finished dataset's stats. */
+  async stopRecording(sessionId: string): Promise<DatasetStats> {
+    return statsFromWire(
+      (
+        await this.unary<StopRecordingRequest, StopRecordingResponse>(this.client.stopRecording, {
+          sessionId,
+        })
+      ).stats,
+    );
+  }
+
+  /** Every live session on the server. */
+  async listSessions(): Promise<SessionSummary[]> {
+    const res = await this.unary<ListSessionsRequest, ListSessionsResponse>(
+      this.client.listSessions,
+      {},
+    );
+    return res.sessions.map((s) => ({
+      sessionId: s.sessionId,
+      envId: s.envId,
+      numEnvs: s.numEnvs,
+      kind: s.kind,
+      peer: s.peer,
+      recording: recordingFromWire(s.recording),
+    }));
+  }
+
+  private unary<Req, Res>(
+    fn: (req: Req, md: Metadata, cb: (err: ServiceError | null, res: Res) => void) => unknown,
+    req: Req,
+  ): Promise<Res> {
+    return new Promise((resolve, reject) =>
+      fn.call(this.client, req, this.metadata, (err, res) =>
+        err ? reject(fromServiceError(err, this.target)) : resolve(res),
+      ),
     );
   }
 
@@ -130,6 +208,7 @@ export class GymClient {
       numEnvs,
       renderMode: opts.renderMode ?? "",
       maxEpisodeSteps: opts.maxEpisodeSteps ?? 0,
+      record: opts.record && recordOptionsToWire(opts.record),
     };
     try {
       const made = expect(await stream.request({ request: { $case: "make", value: req } }), "make");

@@ -7,6 +7,15 @@ import type { SessionResponse } from "../proto/gen/ts/gymrpc/v1/env_service.js";
 import type { Value } from "../proto/gen/ts/gymrpc/v1/tensor.js";
 import { type ActionInput, encodeAction } from "./action-encoding.js";
 import { RemoteError } from "./errors.js";
+import {
+  type DatasetStats,
+  policyToWire,
+  type RecordingInfo,
+  type RecordOptions,
+  type StepPolicy,
+  startStreamRecording,
+  stopStreamRecording,
+} from "./recording.js";
 import type { SessionStream } from "./session-stream.js";
 
 /** Arguments of a remote reset. */
@@ -62,6 +71,8 @@ export class RemoteEnv<O extends SpaceValue = SpaceValue> {
     readonly sessionId: string,
     readonly spec: EnvSpec,
     readonly renderMode: string | undefined,
+    /** The recording the session started with, if any. */
+    readonly recording?: RecordingInfo,
   ) {}
 
   get observationSpace(): Space {
@@ -85,11 +96,15 @@ export class RemoteEnv<O extends SpaceValue = SpaceValue> {
   }
 
   /** Gymnasium's step(action). */
-  async step(action: ActionInput): Promise<RemoteStepResult<O>> {
+  async step(action: ActionInput, policy?: StepPolicy): Promise<RemoteStepResult<O>> {
     const res = await this.stream.request({
       request: {
         $case: "step",
-        value: { sessionId: "", action: encodeAction(this.actionSpace, action) },
+        value: {
+          sessionId: "",
+          action: encodeAction(this.actionSpace, action),
+          policy: policy && policyToWire(policy, this.actionSpace),
+        },
       },
     });
     const r = expect(res, "step");
@@ -111,6 +126,16 @@ export class RemoteEnv<O extends SpaceValue = SpaceValue> {
   }
 
   /** Closes the session; harmless when already closed. */
+  /** Starts recording this session on the server. */
+  startRecording(opts: RecordOptions = {}): Promise<RecordingInfo> {
+    return startStreamRecording(this.stream, opts);
+  }
+
+  /** Stops recording and returns the finished dataset's stats. */
+  stopRecording(): Promise<DatasetStats> {
+    return stopStreamRecording(this.stream);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -4,6 +4,15 @@ import type { Space, SpaceValue } from "../envs/core/spaces/space.js";
 import { decodeTensor } from "../proto/codec/tensor-codec.js";
 import { decodeInfo, decodeValue } from "../proto/codec/value-codec.js";
 import { type ActionInput, encodeAction } from "./action-encoding.js";
+import {
+  type DatasetStats,
+  policyToWire,
+  type RecordingInfo,
+  type RecordOptions,
+  type StepPolicy,
+  startStreamRecording,
+  stopStreamRecording,
+} from "./recording.js";
 import { decodeFrame, expect, type RemoteResetArgs } from "./remote-env.js";
 import type { SessionStream } from "./session-stream.js";
 
@@ -34,6 +43,8 @@ export class RemoteVectorEnv {
     readonly spec: EnvSpec,
     readonly numEnvs: number,
     readonly renderMode: string | undefined,
+    /** The recording the session started with, if any. */
+    readonly recording?: RecordingInfo,
   ) {
     this.observationSpace = spec.observationSpace.batch(numEnvs);
     this.actionSpace = spec.actionSpace.batch(numEnvs);
@@ -60,11 +71,15 @@ export class RemoteVectorEnv {
   }
 
   /** Steps every sub-env with its slice of the batched action. */
-  async step(actions: ActionInput): Promise<RemoteVectorStepResult> {
+  async step(actions: ActionInput, policy?: StepPolicy): Promise<RemoteVectorStepResult> {
     const res = await this.stream.request({
       request: {
         $case: "step",
-        value: { sessionId: "", action: encodeAction(this.actionSpace, actions) },
+        value: {
+          sessionId: "",
+          action: encodeAction(this.actionSpace, actions),
+          policy: policy && policyToWire(policy, this.actionSpace),
+        },
       },
     });
     const r = expect(res, "step");
@@ -93,6 +108,16 @@ export class RemoteVectorEnv {
   }
 
   /** Closes the session; harmless when already closed. */
+  /** Starts recording this session on the server. */
+  startRecording(opts: RecordOptions = {}): Promise<RecordingInfo> {
+    return startStreamRecording(this.stream, opts);
+  }
+
+  /** Stops recording and returns the finished dataset's stats. */
+  stopRecording(): Promise<DatasetStats> {
+    return stopStreamRecording(this.stream);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { pino } from "pino";
 import type { Registry } from "../envs/core/registry.js";
 import { createDefaultRegistry } from "../envs/default-registry.js";
+import { FORMATS } from "../recorders/output-path.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, startServer } from "./create-server.js";
 import { DEFAULT_SESSION_LIMITS } from "./session-manager.js";
 
@@ -39,6 +40,12 @@ export function serveCommand(registry: () => Registry): Command {
       positiveInt("--max-message-mb"),
       DEFAULT_MAX_MESSAGE_BYTES / 2 ** 20,
     )
+    .option("--record-dir <dir>", "datasets are written below this directory", "datasets")
+    .addOption(
+      new Option("--record-format <format>", "record every session in this format").choices([
+        ...FORMATS,
+      ]),
+    )
     .option("--tls-cert <pem>", "serve TLS with this certificate chain (PEM file)")
     .option("--tls-key <pem>", "private key of --tls-cert (PEM file)")
     .option(
@@ -66,6 +73,8 @@ export function serveCommand(registry: () => Registry): Command {
         : undefined;
       const server = await startServer(addresses, {
         tls,
+        recordDir: o.recordDir,
+        recordAllFormat: o.recordFormat,
         authToken: o.authToken ?? process.env.GYMRPC_AUTH_TOKEN,
         registry: registry(),
         logger,

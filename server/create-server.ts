@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { ReflectionService } from "@grpc/reflection";
@@ -6,6 +6,7 @@ import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "pino";
 import type { Registry } from "../envs/core/registry.js";
 import { ENV_SERVICE_DEFINITION } from "../proto/codec/service-definition.js";
+import type { DatasetFormat } from "../recorders/output-path.js";
 import { createEnvService, type StreamHandle } from "./env-service.js";
 import { findProtoRoot } from "./proto-root.js";
 import type { Session } from "./session.js";
@@ -22,6 +23,10 @@ export interface ServerOptions {
   readonly tls?: { readonly certChain: Buffer; readonly privateKey: Buffer } | undefined;
   /** Require metadata "authorization: Bearer <token>" on every call. */
   readonly authToken?: string | undefined;
+  /** Directory datasets are written below (default ./datasets). */
+  readonly recordDir?: string | undefined;
+  /** Record every session in this format. */
+  readonly recordAllFormat?: DatasetFormat | undefined;
 }
 
 /** A running gymrpc server. */
@@ -70,12 +75,26 @@ export async function startServer(
     {
       opened: (s) => logger.info(describe(s), "session opened"),
       closed: (s, reason) => logger.info({ ...describe(s), reason }, "session closed"),
+      recordingFinished: (s, result) =>
+        result instanceof Error
+          ? logger.error({ ...describe(s), err: result }, "recording failed")
+          : logger.info({ ...describe(s), stats: result }, "recording finished"),
     },
   );
   const streams = new Set<StreamHandle>();
   server.addService(
     ENV_SERVICE_DEFINITION,
-    createEnvService({ registry, sessions, logger, streams, authToken: opts.authToken }),
+    createEnvService({
+      registry,
+      sessions,
+      logger,
+      streams,
+      authToken: opts.authToken,
+      recording: {
+        recordDir: resolve(opts.recordDir ?? "datasets"),
+        recordAllFormat: opts.recordAllFormat,
+      },
+    }),
   );
 
   const health = new HealthImplementation({ "": "SERVING", [ENV_SERVICE_NAME]: "SERVING" });
@@ -111,6 +130,8 @@ export async function startServer(
       await Promise.race([Promise.all([...streams].map((s) => s.idle())), grace]);
       for (const s of [...streams]) s.abort("server shutdown");
       sessions.closeAll("server shutdown");
+      // Every recorder finishes its files before the process may exit.
+      await Promise.race([sessions.recordingsFinished(), grace]);
       await Promise.race([
         new Promise<void>((r) => server.tryShutdown(() => r())),
         grace.then(() => server.forceShutdown()),

@@ -16,15 +16,27 @@ import type {
   CloseSessionResponse,
   EnvServiceServer,
   ListEnvsResponse,
+  ListSessionsResponse,
+  MakeRequest,
   MakeResponse,
   RenderResponse,
   ResetResponse,
   SessionRequest,
   SessionResponse,
+  StartRecordingResponse,
   StepResponse,
+  StopRecordingResponse,
 } from "../proto/gen/ts/gymrpc/v1/env_service.js";
+import type { RecordingOptions } from "../proto/gen/ts/gymrpc/v1/recording.js";
 import { toServiceError, toStatus } from "./error-status.js";
-import type { Session } from "./session.js";
+import {
+  policyFromWire,
+  type RecordingConfig,
+  recordingStatus,
+  startRecording,
+  stopRecording,
+} from "./recording-control.js";
+import type { Session, SessionKind } from "./session.js";
 import { ProtocolError, UnauthenticatedError } from "./session-errors.js";
 import type { SessionManager } from "./session-manager.js";
 import {
@@ -46,6 +58,8 @@ export interface EnvServiceDeps {
   readonly streams: Set<StreamHandle>;
   /** When set, every call must carry metadata "authorization: Bearer <token>". */
   readonly authToken?: string | undefined;
+  /** Where datasets go, and whether every session records. */
+  readonly recording: RecordingConfig;
 }
 
 /** Throws UnauthenticatedError unless the call carries the expected bearer token. */
@@ -103,10 +117,7 @@ export function createEnvService(deps: EnvServiceDeps): EnvServiceServer {
 
   return {
     listEnvs: unary("ListEnvs", listEnvs),
-    make: unary("Make", (req, call): MakeResponse => {
-      const session = sessions.open(openArgsFromMake(req, registry, "unary", call.getPeer()));
-      return makeResponse(session);
-    }),
+    make: unary("Make", (req, call) => openSession(deps, req, "unary", call.getPeer()).response),
     reset: unary("Reset", (req): MaybePromise<ResetResponse> => {
       const session = sessions.get(req.sessionId);
       const { seed, options } = resetArgs(req);
@@ -114,7 +125,8 @@ export function createEnvService(deps: EnvServiceDeps): EnvServiceServer {
     }),
     step: unary("Step", (req): MaybePromise<StepResponse> => {
       const session = sessions.get(req.sessionId);
-      return then(session.step(stepAction(req, session)), (r) => stepResponse(session, r));
+      const policy = policyFromWire(req.policy, session);
+      return then(session.step(stepAction(req, session), policy), (r) => stepResponse(session, r));
     }),
     render: unary(
       "Render",
@@ -124,9 +136,59 @@ export function createEnvService(deps: EnvServiceDeps): EnvServiceServer {
       sessions.close(req.sessionId);
       return {};
     }),
+    startRecording: unary("StartRecording", async (req): Promise<StartRecordingResponse> => {
+      const session = sessions.get(req.sessionId);
+      return {
+        recording: await startRecording(session, req.options ?? EMPTY_OPTIONS, deps.recording),
+      };
+    }),
+    stopRecording: unary(
+      "StopRecording",
+      async (req): Promise<StopRecordingResponse> => ({
+        stats: await stopRecording(sessions.get(req.sessionId)),
+      }),
+    ),
+    listSessions: unary(
+      "ListSessions",
+      (): ListSessionsResponse => ({
+        sessions: sessions.list().map((s) => ({
+          sessionId: s.id,
+          envId: s.spec.id,
+          numEnvs: s.numEnvs,
+          kind: s.kind,
+          peer: s.peer,
+          recording: recordingStatus(s),
+        })),
+      }),
+    ),
     session: (call: ServerDuplexStream<SessionRequest, SessionResponse>) =>
       handleStream(call, deps),
   } satisfies Record<string, UntypedHandleCall>;
+}
+
+const EMPTY_OPTIONS: RecordingOptions = { name: "", format: "", overwrite: false, policyId: "" };
+
+/**
+ * Opens a session for a MakeRequest and, when it asks (or the server records
+ * everything), starts its recording; a session whose recording cannot start is closed.
+ */
+function openSession(
+  deps: EnvServiceDeps,
+  req: MakeRequest,
+  kind: SessionKind,
+  peer: string,
+): { session: Session; response: MaybePromise<MakeResponse> } {
+  const session = deps.sessions.open(openArgsFromMake(req, deps.registry, kind, peer));
+  const options = req.record ?? (deps.recording.recordAllFormat ? EMPTY_OPTIONS : undefined);
+  if (!options) return { session, response: makeResponse(session) };
+  const response = startRecording(session, options, deps.recording).then(
+    (recording) => ({ ...makeResponse(session), recording }),
+    (err: unknown) => {
+      deps.sessions.close(session.id, "recording could not start");
+      throw err;
+    },
+  );
+  return { session, response };
 }
 
 /** One Session stream: requests are answered in order; the session lives as long as the stream. */
@@ -160,8 +222,9 @@ function handleStream(
           throw new ProtocolError(
             "this stream already has a session; close it before making another",
           );
-        session = sessions.open(openArgsFromMake(r.value, registry, "stream", peer));
-        return { response: { $case: "make", value: makeResponse(session) } };
+        const opened = openSession(deps, r.value, "stream", peer);
+        session = opened.session;
+        return then(opened.response, (value) => ({ response: { $case: "make", value } }));
       }
       case "reset": {
         const s = requireSession();
@@ -172,7 +235,7 @@ function handleStream(
       }
       case "step": {
         const s = requireSession();
-        return then(s.step(stepAction(r.value, s)), (res) => ({
+        return then(s.step(stepAction(r.value, s), policyFromWire(r.value.policy, s)), (res) => ({
           response: { $case: "step", value: stepResponse(s, res) },
         }));
       }
@@ -182,6 +245,18 @@ function handleStream(
         if (session) sessions.close(session.id);
         session = undefined;
         return { response: { $case: "close", value: {} } };
+      case "startRecording": {
+        const s = requireSession();
+        return startRecording(s, r.value.options ?? EMPTY_OPTIONS, deps.recording).then(
+          (recording) => ({
+            response: { $case: "startRecording", value: { recording } },
+          }),
+        );
+      }
+      case "stopRecording":
+        return stopRecording(requireSession()).then((stats) => ({
+          response: { $case: "stopRecording", value: { stats } },
+        }));
       default:
         throw new ProtocolError(
           "empty SessionRequest: set one of make, reset, step, render, close",

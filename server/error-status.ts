@@ -14,6 +14,7 @@ import {
   ResourceInfo,
 } from "../proto/gen/ts/google/rpc/error_details.js";
 import { Status } from "../proto/gen/ts/google/rpc/status.js";
+import { RecordingError, type RecordingFailure } from "../recorders/recording-errors.js";
 import {
   ProtocolError,
   SessionLimitError,
@@ -132,6 +133,21 @@ const TABLE: readonly Mapping[] = [
     details: () => [info("UNAUTHENTICATED")],
   },
   {
+    match: (e) => e instanceof RecordingError,
+    code: Code.INTERNAL,
+    details: (e) => {
+      const r = e as RecordingError;
+      return [
+        pack("ResourceInfo", ResourceInfo, {
+          resourceType: "dataset",
+          resourceName: r.path,
+          description: r.message,
+        }),
+        info("RECORDING_FAILED", { path: r.path, failure: r.failure }),
+      ];
+    },
+  },
+  {
     match: (e) => e instanceof BackendUnavailableError,
     code: Code.UNAVAILABLE,
     details: (e) => [
@@ -140,10 +156,24 @@ const TABLE: readonly Mapping[] = [
   },
 ];
 
+// Storage failures get the code of their cause.
+const RECORDING_CODES: Readonly<Record<RecordingFailure, Code>> = {
+  permission: Code.PERMISSION_DENIED,
+  no_space: Code.RESOURCE_EXHAUSTED,
+  exists: Code.ALREADY_EXISTS,
+  io: Code.INTERNAL,
+};
+
 /** The google.rpc.Status for an error, and whether it was unexpected (a bug to log loudly). */
 export function toStatus(err: unknown): { status: Status; unexpected: boolean } {
   const e = err instanceof Error ? err : new Error(String(err));
   const row = TABLE.find((m) => m.match(e));
+  if (row && e instanceof RecordingError) {
+    return {
+      status: { code: RECORDING_CODES[e.failure], message: e.message, details: row.details(e) },
+      unexpected: false,
+    };
+  }
   if (!row) {
     return {
       status: {

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { resolveConfig } from "../envs/core/config.js";
 import type { MakeOptions, Registry } from "../envs/core/registry.js";
+import type { DatasetStats, TerminationReason } from "../recorders/types.js";
 import { Session, type SessionKind } from "./session.js";
 import { SessionLimitError, SessionNotFoundError, ShuttingDownError } from "./session-errors.js";
 
@@ -18,6 +20,8 @@ export const DEFAULT_SESSION_LIMITS: SessionLimits = { maxSessions: 1024, idleTi
 export interface SessionEvents {
   opened?(session: Session): void;
   closed?(session: Session, reason: string): void;
+  /** A session's recording finished (stats) or failed (error) while the session closed. */
+  recordingFinished?(session: Session, result: DatasetStats | Error): void;
 }
 
 /** Arguments of SessionManager.open. */
@@ -34,6 +38,7 @@ export class SessionManager {
   private readonly sessions = new Map<string, Session>();
   private readonly sweeper: NodeJS.Timeout | undefined;
   private shuttingDown = false;
+  private readonly finishing = new Set<Promise<void>>();
 
   constructor(
     private readonly registry: Registry,
@@ -58,6 +63,7 @@ export class SessionManager {
     if (this.sessions.size >= this.limits.maxSessions)
       throw new SessionLimitError(this.limits.maxSessions);
     const spec = this.registry.spec(args.envId);
+    const config = resolveConfig(spec.config, args.config ?? {});
     const opts: MakeOptions = {
       config: args.config,
       renderMode: args.renderMode,
@@ -67,7 +73,7 @@ export class SessionManager {
       args.numEnvs > 0
         ? { vector: this.registry.makeVec(args.envId, args.numEnvs, opts) }
         : { single: this.registry.make(args.envId, opts) };
-    const session = new Session(randomUUID(), args.kind, spec, env, args.peer);
+    const session = new Session(randomUUID(), args.kind, spec, config, env, args.peer);
     this.sessions.set(session.id, session);
     this.events.opened?.(session);
     return session;
@@ -81,12 +87,34 @@ export class SessionManager {
   }
 
   /** Closes a session; unknown ids are ignored so close is idempotent. */
-  close(id: string, reason = "closed by client"): void {
+  close(
+    id: string,
+    reason = "closed by client",
+    termination: TerminationReason = "client_disconnected",
+  ): void {
     const s = this.sessions.get(id);
     if (!s) return;
     this.sessions.delete(id);
-    s.close();
+    const finishing = s.close(termination);
     this.events.closed?.(s, reason);
+    if (finishing) {
+      const tracked = finishing.then(
+        (stats) => this.events.recordingFinished?.(s, stats),
+        (err: Error) => this.events.recordingFinished?.(s, err),
+      );
+      this.finishing.add(tracked);
+      void tracked.finally(() => this.finishing.delete(tracked));
+    }
+  }
+
+  /** Resolves when every recording of a closed session has finished its files. */
+  async recordingsFinished(): Promise<void> {
+    while (this.finishing.size > 0) await Promise.all([...this.finishing]);
+  }
+
+  /** Every live session. */
+  list(): Session[] {
+    return [...this.sessions.values()];
   }
 
   /** Refuses new sessions from now on (UNAVAILABLE); live ones keep working. */
@@ -98,7 +126,7 @@ export class SessionManager {
   closeAll(reason: string): void {
     this.shuttingDown = true;
     if (this.sweeper) clearInterval(this.sweeper);
-    for (const id of [...this.sessions.keys()]) this.close(id, reason);
+    for (const id of [...this.sessions.keys()]) this.close(id, reason, "server_shutdown");
   }
 
   /** True once closeAll has begun. */

@@ -5,6 +5,8 @@ import {
   EnvServiceService,
   ListEnvsRequest,
   ListEnvsResponse,
+  ListSessionsRequest,
+  ListSessionsResponse,
   MakeRequest,
   MakeResponse,
   RenderRequest,
@@ -13,8 +15,12 @@ import {
   ResetResponse,
   SessionRequest,
   SessionResponse,
+  StartRecordingRequest,
+  StartRecordingResponse,
   StepRequest,
   StepResponse,
+  StopRecordingRequest,
+  StopRecordingResponse,
 } from "../gen/ts/gymrpc/v1/env_service.js";
 
 type Codec<T> = { encode(m: T, w?: BinaryWriter): BinaryWriter; decode(b: Uint8Array): T };
@@ -53,5 +59,16 @@ export const ENV_SERVICE_DEFINITION: typeof EnvServiceService = {
   step: method(EnvServiceService.step, StepRequest, StepResponse),
   render: method(EnvServiceService.render, RenderRequest, RenderResponse),
   closeSession: method(EnvServiceService.closeSession, CloseSessionRequest, CloseSessionResponse),
+  startRecording: method(
+    EnvServiceService.startRecording,
+    StartRecordingRequest,
+    StartRecordingResponse,
+  ),
+  stopRecording: method(
+    EnvServiceService.stopRecording,
+    StopRecordingRequest,
+    StopRecordingResponse,
+  ),
+  listSessions: method(EnvServiceService.listSessions, ListSessionsRequest, ListSessionsResponse),
   session: method(EnvServiceService.session, SessionRequest, SessionResponse),
 };

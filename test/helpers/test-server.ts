@@ -21,6 +21,8 @@ export async function startTestServer(
     ...(opts.limits ? { limits: opts.limits } : {}),
     ...(opts.maxMessageBytes ? { maxMessageBytes: opts.maxMessageBytes } : {}),
     ...(opts.authToken ? { authToken: opts.authToken } : {}),
+    ...(opts.recordDir ? { recordDir: opts.recordDir } : {}),
+    ...(opts.recordAllFormat ? { recordAllFormat: opts.recordAllFormat } : {}),
     ...(opts.tls ? { tls: opts.tls } : {}),
   });
   const client = connect(server.address);

@@ -46,7 +46,7 @@ export interface Struct {
 
 export interface Struct_FieldsEntry {
   key: string;
-  value: any | undefined;
+  value?: any | undefined;
 }
 
 /**
@@ -59,7 +59,7 @@ export interface Struct_FieldsEntry {
  */
 export interface Value {
   /** The kind of value. */
-  kind:
+  kind?:
     | //
     /** Represents a JSON `null`. */
     { $case: "nullValue"; value: NullValue }

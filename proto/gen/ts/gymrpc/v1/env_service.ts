@@ -24,6 +24,7 @@ import { Any } from "../../google/protobuf/any.js";
 import { Struct } from "../../google/protobuf/struct.js";
 import { Status } from "../../google/rpc/status.js";
 import { EnvSpec } from "./env_spec.js";
+import { DatasetStats, PolicyInfo, RecordingOptions, RecordingStatus } from "./recording.js";
 import { DictValue, Tensor, Value } from "./tensor.js";
 
 /** Lists envs. */
@@ -39,11 +40,11 @@ export interface ListEnvsResponse {
 export interface MakeRequest {
   envId: string;
   /** The env's typed config message (EnvSpec.config_schema.message_type). */
-  typedConfig:
+  typedConfig?:
     | Any
     | undefined;
   /** Config as key/value pairs for clients without typed stubs; merged over typed_config. */
-  config:
+  config?:
     | { [key: string]: any }
     | undefined;
   /**
@@ -55,15 +56,19 @@ export interface MakeRequest {
   renderMode: string;
   /** Overrides the registered TimeLimit; 0 keeps it. */
   maxEpisodeSteps: number;
+  /** Record the session from its first reset. */
+  record?: RecordingOptions | undefined;
 }
 
 /** A new session. */
 export interface MakeResponse {
   sessionId: string;
   /** Spaces of a single (sub-)env. */
-  spec: EnvSpec | undefined;
+  spec?: EnvSpec | undefined;
   numEnvs: number;
   renderMode: string;
+  /** Set when the session records. */
+  recording?: RecordingStatus | undefined;
 }
 
 /** Resets a session. Gymnasium's reset(seed=..., options=...). */
@@ -74,44 +79,48 @@ export interface ResetRequest {
    * Unset: continue the current RNG stream.
    */
   seed?: number | undefined;
-  options: { [key: string]: any } | undefined;
+  options?: { [key: string]: any } | undefined;
 }
 
 /** The first observation of an episode. */
 export interface ResetResponse {
-  observation: Value | undefined;
-  info: DictValue | undefined;
+  observation?: Value | undefined;
+  info?: DictValue | undefined;
 }
 
 /** Steps a session. */
 export interface StepRequest {
   sessionId: string;
   /** An element of the action space (batched along axis 0 for a vectorized session). */
-  action: Value | undefined;
+  action?:
+    | Value
+    | undefined;
+  /** Behavior-policy metadata recorded with this transition when the session records. */
+  policy?: PolicyInfo | undefined;
 }
 
 /** The result of one step of every sub-env. */
 export interface StepResponse {
-  observation:
+  observation?:
     | Value
     | undefined;
   /** float64; shape [] for a single env, [num_envs] for a vectorized session. */
-  reward:
+  reward?:
     | Tensor
     | undefined;
   /** bool, shaped like reward. */
-  terminated:
+  terminated?:
     | Tensor
     | undefined;
   /** bool, shaped like reward. */
-  truncated:
+  truncated?:
     | Tensor
     | undefined;
   /**
    * Gymnasium's info; a vectorized session uses Gymnasium's vector layout
    * (info[key] batched, info["_" + key] a bool mask of the sub-envs that set it).
    */
-  info: DictValue | undefined;
+  info?: DictValue | undefined;
 }
 
 /** Renders a session. */
@@ -124,7 +133,7 @@ export interface RenderRequest {
  * a tuple of frames for a vectorized session.
  */
 export interface RenderResponse {
-  frame: Value | undefined;
+  frame?: Value | undefined;
 }
 
 /** Closes a session. */
@@ -136,26 +145,71 @@ export interface CloseSessionRequest {
 export interface CloseSessionResponse {
 }
 
+/** Starts recording a session. */
+export interface StartRecordingRequest {
+  sessionId: string;
+  options?: RecordingOptions | undefined;
+}
+
+/** The recording that started. */
+export interface StartRecordingResponse {
+  recording?: RecordingStatus | undefined;
+}
+
+/** Stops recording a session. */
+export interface StopRecordingRequest {
+  sessionId: string;
+}
+
+/** The finished dataset. */
+export interface StopRecordingResponse {
+  stats?: DatasetStats | undefined;
+}
+
+/** Lists live sessions. */
+export interface ListSessionsRequest {
+}
+
+/** Live sessions. */
+export interface ListSessionsResponse {
+  sessions: SessionInfo[];
+}
+
+/** A live session. */
+export interface SessionInfo {
+  sessionId: string;
+  envId: string;
+  numEnvs: number;
+  /** "unary" or "stream". */
+  kind: string;
+  peer: string;
+  recording?: RecordingStatus | undefined;
+}
+
 /** One request on the Session stream. session_id fields inside are ignored. */
 export interface SessionRequest {
-  request:
+  request?:
     | { $case: "make"; value: MakeRequest }
     | { $case: "reset"; value: ResetRequest }
     | { $case: "step"; value: StepRequest }
     | { $case: "render"; value: RenderRequest }
     | { $case: "close"; value: CloseSessionRequest }
+    | { $case: "startRecording"; value: StartRecordingRequest }
+    | { $case: "stopRecording"; value: StopRecordingRequest }
     | undefined;
 }
 
 /** The response to one SessionRequest, or a recoverable error. */
 export interface SessionResponse {
-  response:
+  response?:
     | { $case: "make"; value: MakeResponse }
     | { $case: "reset"; value: ResetResponse }
     | { $case: "step"; value: StepResponse }
     | { $case: "render"; value: RenderResponse }
     | { $case: "close"; value: CloseSessionResponse }
     | { $case: "error"; value: Status }
+    | { $case: "startRecording"; value: StartRecordingResponse }
+    | { $case: "stopRecording"; value: StopRecordingResponse }
     | undefined;
 }
 
@@ -258,7 +312,15 @@ export const ListEnvsResponse: MessageFns<ListEnvsResponse> = {
 };
 
 function createBaseMakeRequest(): MakeRequest {
-  return { envId: "", typedConfig: undefined, config: undefined, numEnvs: 0, renderMode: "", maxEpisodeSteps: 0 };
+  return {
+    envId: "",
+    typedConfig: undefined,
+    config: undefined,
+    numEnvs: 0,
+    renderMode: "",
+    maxEpisodeSteps: 0,
+    record: undefined,
+  };
 }
 
 export const MakeRequest: MessageFns<MakeRequest> = {
@@ -280,6 +342,9 @@ export const MakeRequest: MessageFns<MakeRequest> = {
     }
     if (message.maxEpisodeSteps !== 0) {
       writer.uint32(48).uint32(message.maxEpisodeSteps);
+    }
+    if (message.record !== undefined) {
+      RecordingOptions.encode(message.record, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -345,6 +410,14 @@ export const MakeRequest: MessageFns<MakeRequest> = {
             message.maxEpisodeSteps = reader.uint32();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.record = RecordingOptions.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -370,12 +443,15 @@ export const MakeRequest: MessageFns<MakeRequest> = {
     message.numEnvs = object.numEnvs ?? 0;
     message.renderMode = object.renderMode ?? "";
     message.maxEpisodeSteps = object.maxEpisodeSteps ?? 0;
+    message.record = (object.record !== undefined && object.record !== null)
+      ? RecordingOptions.fromPartial(object.record)
+      : undefined;
     return message;
   },
 };
 
 function createBaseMakeResponse(): MakeResponse {
-  return { sessionId: "", spec: undefined, numEnvs: 0, renderMode: "" };
+  return { sessionId: "", spec: undefined, numEnvs: 0, renderMode: "", recording: undefined };
 }
 
 export const MakeResponse: MessageFns<MakeResponse> = {
@@ -391,6 +467,9 @@ export const MakeResponse: MessageFns<MakeResponse> = {
     }
     if (message.renderMode !== "") {
       writer.uint32(34).string(message.renderMode);
+    }
+    if (message.recording !== undefined) {
+      RecordingStatus.encode(message.recording, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -440,6 +519,14 @@ export const MakeResponse: MessageFns<MakeResponse> = {
             message.renderMode = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.recording = RecordingStatus.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -461,6 +548,9 @@ export const MakeResponse: MessageFns<MakeResponse> = {
     message.spec = (object.spec !== undefined && object.spec !== null) ? EnvSpec.fromPartial(object.spec) : undefined;
     message.numEnvs = object.numEnvs ?? 0;
     message.renderMode = object.renderMode ?? "";
+    message.recording = (object.recording !== undefined && object.recording !== null)
+      ? RecordingStatus.fromPartial(object.recording)
+      : undefined;
     return message;
   },
 };
@@ -614,7 +704,7 @@ export const ResetResponse: MessageFns<ResetResponse> = {
 };
 
 function createBaseStepRequest(): StepRequest {
-  return { sessionId: "", action: undefined };
+  return { sessionId: "", action: undefined, policy: undefined };
 }
 
 export const StepRequest: MessageFns<StepRequest> = {
@@ -624,6 +714,9 @@ export const StepRequest: MessageFns<StepRequest> = {
     }
     if (message.action !== undefined) {
       Value.encode(message.action, writer.uint32(18).fork()).join();
+    }
+    if (message.policy !== undefined) {
+      PolicyInfo.encode(message.policy, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -657,6 +750,14 @@ export const StepRequest: MessageFns<StepRequest> = {
             message.action = Value.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.policy = PolicyInfo.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -677,6 +778,9 @@ export const StepRequest: MessageFns<StepRequest> = {
     message.sessionId = object.sessionId ?? "";
     message.action = (object.action !== undefined && object.action !== null)
       ? Value.fromPartial(object.action)
+      : undefined;
+    message.policy = (object.policy !== undefined && object.policy !== null)
+      ? PolicyInfo.fromPartial(object.policy)
       : undefined;
     return message;
   },
@@ -1001,6 +1105,459 @@ export const CloseSessionResponse: MessageFns<CloseSessionResponse> = {
   },
 };
 
+function createBaseStartRecordingRequest(): StartRecordingRequest {
+  return { sessionId: "", options: undefined };
+}
+
+export const StartRecordingRequest: MessageFns<StartRecordingRequest> = {
+  encode(message: StartRecordingRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sessionId !== "") {
+      writer.uint32(10).string(message.sessionId);
+    }
+    if (message.options !== undefined) {
+      RecordingOptions.encode(message.options, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartRecordingRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartRecordingRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessionId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.options = RecordingOptions.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<StartRecordingRequest>): StartRecordingRequest {
+    return StartRecordingRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StartRecordingRequest>): StartRecordingRequest {
+    const message = createBaseStartRecordingRequest();
+    message.sessionId = object.sessionId ?? "";
+    message.options = (object.options !== undefined && object.options !== null)
+      ? RecordingOptions.fromPartial(object.options)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseStartRecordingResponse(): StartRecordingResponse {
+  return { recording: undefined };
+}
+
+export const StartRecordingResponse: MessageFns<StartRecordingResponse> = {
+  encode(message: StartRecordingResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.recording !== undefined) {
+      RecordingStatus.encode(message.recording, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartRecordingResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartRecordingResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.recording = RecordingStatus.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<StartRecordingResponse>): StartRecordingResponse {
+    return StartRecordingResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StartRecordingResponse>): StartRecordingResponse {
+    const message = createBaseStartRecordingResponse();
+    message.recording = (object.recording !== undefined && object.recording !== null)
+      ? RecordingStatus.fromPartial(object.recording)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseStopRecordingRequest(): StopRecordingRequest {
+  return { sessionId: "" };
+}
+
+export const StopRecordingRequest: MessageFns<StopRecordingRequest> = {
+  encode(message: StopRecordingRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sessionId !== "") {
+      writer.uint32(10).string(message.sessionId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StopRecordingRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStopRecordingRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessionId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<StopRecordingRequest>): StopRecordingRequest {
+    return StopRecordingRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StopRecordingRequest>): StopRecordingRequest {
+    const message = createBaseStopRecordingRequest();
+    message.sessionId = object.sessionId ?? "";
+    return message;
+  },
+};
+
+function createBaseStopRecordingResponse(): StopRecordingResponse {
+  return { stats: undefined };
+}
+
+export const StopRecordingResponse: MessageFns<StopRecordingResponse> = {
+  encode(message: StopRecordingResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.stats !== undefined) {
+      DatasetStats.encode(message.stats, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StopRecordingResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStopRecordingResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.stats = DatasetStats.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<StopRecordingResponse>): StopRecordingResponse {
+    return StopRecordingResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<StopRecordingResponse>): StopRecordingResponse {
+    const message = createBaseStopRecordingResponse();
+    message.stats = (object.stats !== undefined && object.stats !== null)
+      ? DatasetStats.fromPartial(object.stats)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseListSessionsRequest(): ListSessionsRequest {
+  return {};
+}
+
+export const ListSessionsRequest: MessageFns<ListSessionsRequest> = {
+  encode(_: ListSessionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSessionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSessionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListSessionsRequest>): ListSessionsRequest {
+    return ListSessionsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<ListSessionsRequest>): ListSessionsRequest {
+    const message = createBaseListSessionsRequest();
+    return message;
+  },
+};
+
+function createBaseListSessionsResponse(): ListSessionsResponse {
+  return { sessions: [] };
+}
+
+export const ListSessionsResponse: MessageFns<ListSessionsResponse> = {
+  encode(message: ListSessionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.sessions) {
+      SessionInfo.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSessionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSessionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessions.push(SessionInfo.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListSessionsResponse>): ListSessionsResponse {
+    return ListSessionsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListSessionsResponse>): ListSessionsResponse {
+    const message = createBaseListSessionsResponse();
+    message.sessions = object.sessions?.map((e) => SessionInfo.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSessionInfo(): SessionInfo {
+  return { sessionId: "", envId: "", numEnvs: 0, kind: "", peer: "", recording: undefined };
+}
+
+export const SessionInfo: MessageFns<SessionInfo> = {
+  encode(message: SessionInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sessionId !== "") {
+      writer.uint32(10).string(message.sessionId);
+    }
+    if (message.envId !== "") {
+      writer.uint32(18).string(message.envId);
+    }
+    if (message.numEnvs !== 0) {
+      writer.uint32(24).uint32(message.numEnvs);
+    }
+    if (message.kind !== "") {
+      writer.uint32(34).string(message.kind);
+    }
+    if (message.peer !== "") {
+      writer.uint32(42).string(message.peer);
+    }
+    if (message.recording !== undefined) {
+      RecordingStatus.encode(message.recording, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SessionInfo {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSessionInfo();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessionId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.envId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.numEnvs = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.peer = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.recording = RecordingStatus.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<SessionInfo>): SessionInfo {
+    return SessionInfo.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SessionInfo>): SessionInfo {
+    const message = createBaseSessionInfo();
+    message.sessionId = object.sessionId ?? "";
+    message.envId = object.envId ?? "";
+    message.numEnvs = object.numEnvs ?? 0;
+    message.kind = object.kind ?? "";
+    message.peer = object.peer ?? "";
+    message.recording = (object.recording !== undefined && object.recording !== null)
+      ? RecordingStatus.fromPartial(object.recording)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseSessionRequest(): SessionRequest {
   return { request: undefined };
 }
@@ -1022,6 +1579,12 @@ export const SessionRequest: MessageFns<SessionRequest> = {
         break;
       case "close":
         CloseSessionRequest.encode(message.request.value, writer.uint32(42).fork()).join();
+        break;
+      case "startRecording":
+        StartRecordingRequest.encode(message.request.value, writer.uint32(50).fork()).join();
+        break;
+      case "stopRecording":
+        StopRecordingRequest.encode(message.request.value, writer.uint32(58).fork()).join();
         break;
     }
     return writer;
@@ -1080,6 +1643,22 @@ export const SessionRequest: MessageFns<SessionRequest> = {
             message.request = { $case: "close", value: CloseSessionRequest.decode(reader, reader.uint32()) };
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.request = { $case: "startRecording", value: StartRecordingRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.request = { $case: "stopRecording", value: StopRecordingRequest.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1128,6 +1707,18 @@ export const SessionRequest: MessageFns<SessionRequest> = {
         }
         break;
       }
+      case "startRecording": {
+        if (object.request?.value !== undefined && object.request?.value !== null) {
+          message.request = { $case: "startRecording", value: StartRecordingRequest.fromPartial(object.request.value) };
+        }
+        break;
+      }
+      case "stopRecording": {
+        if (object.request?.value !== undefined && object.request?.value !== null) {
+          message.request = { $case: "stopRecording", value: StopRecordingRequest.fromPartial(object.request.value) };
+        }
+        break;
+      }
     }
     return message;
   },
@@ -1157,6 +1748,12 @@ export const SessionResponse: MessageFns<SessionResponse> = {
         break;
       case "error":
         Status.encode(message.response.value, writer.uint32(50).fork()).join();
+        break;
+      case "startRecording":
+        StartRecordingResponse.encode(message.response.value, writer.uint32(58).fork()).join();
+        break;
+      case "stopRecording":
+        StopRecordingResponse.encode(message.response.value, writer.uint32(66).fork()).join();
         break;
     }
     return writer;
@@ -1223,6 +1820,25 @@ export const SessionResponse: MessageFns<SessionResponse> = {
             message.response = { $case: "error", value: Status.decode(reader, reader.uint32()) };
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.response = {
+              $case: "startRecording",
+              value: StartRecordingResponse.decode(reader, reader.uint32()),
+            };
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.response = { $case: "stopRecording", value: StopRecordingResponse.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1274,6 +1890,24 @@ export const SessionResponse: MessageFns<SessionResponse> = {
       case "error": {
         if (object.response?.value !== undefined && object.response?.value !== null) {
           message.response = { $case: "error", value: Status.fromPartial(object.response.value) };
+        }
+        break;
+      }
+      case "startRecording": {
+        if (object.response?.value !== undefined && object.response?.value !== null) {
+          message.response = {
+            $case: "startRecording",
+            value: StartRecordingResponse.fromPartial(object.response.value),
+          };
+        }
+        break;
+      }
+      case "stopRecording": {
+        if (object.response?.value !== undefined && object.response?.value !== null) {
+          message.response = {
+            $case: "stopRecording",
+            value: StopRecordingResponse.fromPartial(object.response.value),
+          };
         }
         break;
       }
@@ -1349,6 +1983,43 @@ export const EnvServiceService = {
       Buffer.from(CloseSessionResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CloseSessionResponse => CloseSessionResponse.decode(value),
   },
+  /** Starts recording a live session, whichever client drives it. */
+  startRecording: {
+    path: "/gymrpc.v1.EnvService/StartRecording" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: StartRecordingRequest): Buffer =>
+      Buffer.from(StartRecordingRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): StartRecordingRequest => StartRecordingRequest.decode(value),
+    responseSerialize: (value: StartRecordingResponse): Buffer =>
+      Buffer.from(StartRecordingResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): StartRecordingResponse => StartRecordingResponse.decode(value),
+  },
+  /**
+   * Stops a session's recording: a partial episode is written as truncated,
+   * the files are finished, and the dataset's stats returned.
+   */
+  stopRecording: {
+    path: "/gymrpc.v1.EnvService/StopRecording" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: StopRecordingRequest): Buffer => Buffer.from(StopRecordingRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): StopRecordingRequest => StopRecordingRequest.decode(value),
+    responseSerialize: (value: StopRecordingResponse): Buffer =>
+      Buffer.from(StopRecordingResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): StopRecordingResponse => StopRecordingResponse.decode(value),
+  },
+  /** Every live session, e.g. to find one to record. */
+  listSessions: {
+    path: "/gymrpc.v1.EnvService/ListSessions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListSessionsRequest): Buffer => Buffer.from(ListSessionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListSessionsRequest => ListSessionsRequest.decode(value),
+    responseSerialize: (value: ListSessionsResponse): Buffer =>
+      Buffer.from(ListSessionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListSessionsResponse => ListSessionsResponse.decode(value),
+  },
   /**
    * One session for the stream's lifetime: the first request must be `make`;
    * each request gets one response, in order. Recoverable errors come back
@@ -1379,6 +2050,15 @@ export interface EnvServiceServer extends UntypedServiceImplementation {
   render: handleUnaryCall<RenderRequest, RenderResponse>;
   /** Closes a session; closing an unknown or closed session is harmless. */
   closeSession: handleUnaryCall<CloseSessionRequest, CloseSessionResponse>;
+  /** Starts recording a live session, whichever client drives it. */
+  startRecording: handleUnaryCall<StartRecordingRequest, StartRecordingResponse>;
+  /**
+   * Stops a session's recording: a partial episode is written as truncated,
+   * the files are finished, and the dataset's stats returned.
+   */
+  stopRecording: handleUnaryCall<StopRecordingRequest, StopRecordingResponse>;
+  /** Every live session, e.g. to find one to record. */
+  listSessions: handleUnaryCall<ListSessionsRequest, ListSessionsResponse>;
   /**
    * One session for the stream's lifetime: the first request must be `make`;
    * each request gets one response, in order. Recoverable errors come back
@@ -1478,6 +2158,57 @@ export interface EnvServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CloseSessionResponse) => void,
+  ): ClientUnaryCall;
+  /** Starts recording a live session, whichever client drives it. */
+  startRecording(
+    request: StartRecordingRequest,
+    callback: (error: ServiceError | null, response: StartRecordingResponse) => void,
+  ): ClientUnaryCall;
+  startRecording(
+    request: StartRecordingRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: StartRecordingResponse) => void,
+  ): ClientUnaryCall;
+  startRecording(
+    request: StartRecordingRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: StartRecordingResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Stops a session's recording: a partial episode is written as truncated,
+   * the files are finished, and the dataset's stats returned.
+   */
+  stopRecording(
+    request: StopRecordingRequest,
+    callback: (error: ServiceError | null, response: StopRecordingResponse) => void,
+  ): ClientUnaryCall;
+  stopRecording(
+    request: StopRecordingRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: StopRecordingResponse) => void,
+  ): ClientUnaryCall;
+  stopRecording(
+    request: StopRecordingRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: StopRecordingResponse) => void,
+  ): ClientUnaryCall;
+  /** Every live session, e.g. to find one to record. */
+  listSessions(
+    request: ListSessionsRequest,
+    callback: (error: ServiceError | null, response: ListSessionsResponse) => void,
+  ): ClientUnaryCall;
+  listSessions(
+    request: ListSessionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListSessionsResponse) => void,
+  ): ClientUnaryCall;
+  listSessions(
+    request: ListSessionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListSessionsResponse) => void,
   ): ClientUnaryCall;
   /**
    * One session for the stream's lifetime: the first request must be `make`;

@@ -24,15 +24,15 @@ export interface EnvSpec {
   id: string;
   /** One line saying what the environment simulates. */
   description: string;
-  observationSpace: Space | undefined;
-  actionSpace: Space | undefined;
-  metadata:
+  observationSpace?: Space | undefined;
+  actionSpace?: Space | undefined;
+  metadata?:
     | EnvMetadata
     | undefined;
   /** TimeLimit truncation, when the env registers one. */
   maxEpisodeSteps?: number | undefined;
   rewardThreshold?: number | undefined;
-  configSchema:
+  configSchema?:
     | ConfigSchema
     | undefined;
   /** True when the env has a batched implementation for vectorized sessions. */
@@ -56,7 +56,7 @@ export interface ConfigSchema {
 export interface ConfigField {
   name: string;
   type: ConfigFieldType;
-  defaultValue: any | undefined;
+  defaultValue?: any | undefined;
   description: string;
   minimum?: number | undefined;
   maximum?:

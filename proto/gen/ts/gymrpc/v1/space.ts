@@ -10,7 +10,7 @@ import { Dtype, Tensor } from "./tensor.js";
 
 /** A Gymnasium 1.x space. */
 export interface Space {
-  kind:
+  kind?:
     | { $case: "box"; value: BoxSpace }
     | { $case: "discrete"; value: DiscreteSpace }
     | { $case: "multiDiscrete"; value: MultiDiscreteSpace }
@@ -26,11 +26,11 @@ export interface BoxSpace {
   dtype: Dtype;
   shape: number[];
   /** Same dtype and shape as the space. */
-  low:
+  low?:
     | Tensor
     | undefined;
   /** Same dtype and shape as the space. */
-  high: Tensor | undefined;
+  high?: Tensor | undefined;
 }
 
 /** gymnasium.spaces.Discrete: integers start .. start + n - 1 (int64). */
@@ -42,11 +42,11 @@ export interface DiscreteSpace {
 /** gymnasium.spaces.MultiDiscrete: element i in start[i] .. start[i] + nvec[i] - 1. */
 export interface MultiDiscreteSpace {
   /** Integer tensor; its shape is the space's shape and its dtype the space's dtype. */
-  nvec:
+  nvec?:
     | Tensor
     | undefined;
   /** Same dtype and shape as nvec. */
-  start: Tensor | undefined;
+  start?: Tensor | undefined;
 }
 
 /** gymnasium.spaces.MultiBinary: int8 zeros and ones. */
@@ -62,7 +62,7 @@ export interface DictSpace {
 /** One key of a DictSpace. */
 export interface DictSpaceEntry {
   key: string;
-  space: Space | undefined;
+  space?: Space | undefined;
 }
 
 /** gymnasium.spaces.Tuple. */

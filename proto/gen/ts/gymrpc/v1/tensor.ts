@@ -44,7 +44,7 @@ export interface Tensor {
  * every tensor along a new leading axis of size num_envs.
  */
 export interface Value {
-  kind:
+  kind?:
     | //
     /** Box, Discrete, MultiDiscrete, MultiBinary values and numeric scalars. */
     { $case: "tensor"; value: Tensor }
@@ -64,7 +64,7 @@ export interface DictValue {
 /** One key of a DictValue. */
 export interface DictEntry {
   key: string;
-  value: Value | undefined;
+  value?: Value | undefined;
 }
 
 /** An ordered sequence of values. */

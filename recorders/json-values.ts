@@ -1,0 +1,73 @@
+import { isTypedArray, type TypedArray } from "../envs/core/dtype.js";
+import type { InfoValue } from "../envs/core/env.js";
+import type { Dict } from "../envs/core/spaces/dict.js";
+import type { Space, SpaceValue } from "../envs/core/spaces/space.js";
+import type { Tuple } from "../envs/core/spaces/tuple.js";
+
+/**
+ * A number as JSON. Non-finite values are written as the bare tokens NaN,
+ * Infinity and -Infinity, as Python's json.dump does by default (and its
+ * json.loads reads); strict JSON parsers need to be told to accept them.
+ */
+export function jsonNumber(x: number): string {
+  if (Number.isFinite(x)) return String(x);
+  if (Number.isNaN(x)) return "NaN";
+  return x > 0 ? "Infinity" : "-Infinity";
+}
+
+/** Row-major elements of `arr` as nested JSON lists of `shape` (numpy's tolist). */
+export function jsonTensor(arr: TypedArray, shape: readonly number[], offset = 0): string {
+  if (shape.length === 0) return jsonNumber(Number(arr[offset]));
+  const [n, ...rest] = shape as [number, ...number[]];
+  let stride = 1;
+  for (const d of rest) stride *= d;
+  const parts: string[] = new Array(n);
+  if (rest.length === 0) {
+    for (let i = 0; i < n; i++) parts[i] = jsonNumber(Number(arr[offset + i]));
+  } else {
+    for (let i = 0; i < n; i++) parts[i] = jsonTensor(arr, rest, offset + i * stride);
+  }
+  return `[${parts.join(",")}]`;
+}
+
+/** A value of `space` as JSON: tensors as (nested) lists, Discrete as an integer, Dict as an object. */
+export function jsonSpaceValue(space: Space, value: SpaceValue): string {
+  switch (space.kind) {
+    case "dict": {
+      const v = value as Record<string, SpaceValue>;
+      const parts = [...(space as Dict).spaces].map(
+        ([k, s]) => `${JSON.stringify(k)}:${jsonSpaceValue(s, v[k]!)}`,
+      );
+      return `{${parts.join(",")}}`;
+    }
+    case "tuple":
+      return `[${(space as Tuple).spaces.map((s, i) => jsonSpaceValue(s, (value as SpaceValue[])[i]!)).join(",")}]`;
+    case "text":
+      return JSON.stringify(value);
+    case "discrete":
+      return typeof value === "number"
+        ? jsonNumber(value)
+        : jsonNumber(Number((value as TypedArray)[0]));
+    default:
+      return jsonTensor(value as TypedArray, space.shape ?? []);
+  }
+}
+
+/** An info value as JSON (flat typed arrays become lists; bool arrays come in as 0/1 numbers). */
+export function jsonInfoValue(v: InfoValue | undefined): string {
+  if (v === undefined) return "null";
+  if (typeof v === "number") return jsonNumber(v);
+  if (typeof v === "boolean" || typeof v === "string") return JSON.stringify(v);
+  if (isTypedArray(v)) return jsonTensor(v, [v.length]);
+  if (Array.isArray(v)) return `[${v.map(jsonInfoValue).join(",")}]`;
+  return jsonObject(v as Record<string, InfoValue>);
+}
+
+/** An object of info values as JSON. */
+export function jsonObject(o: Readonly<Record<string, InfoValue | undefined>>): string {
+  const parts: string[] = [];
+  for (const k of Object.keys(o)) {
+    if (o[k] !== undefined) parts.push(`${JSON.stringify(k)}:${jsonInfoValue(o[k])}`);
+  }
+  return `{${parts.join(",")}}`;
+}

@@ -1,0 +1,132 @@
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { EpisodeAssembler } from "./episode-assembler.js";
+import { RecordingError } from "./recording-errors.js";
+import type {
+  DatasetStats,
+  DatasetWriter,
+  RecordingContext,
+  TerminationReason,
+  TransitionRecord,
+} from "./types.js";
+
+/**
+ * One dataset being recorded: hands finished episodes to the writer in order,
+ * off the caller's path, and keeps the running statistics.
+ */
+export class Recorder {
+  private chain: Promise<void> = Promise.resolve();
+  private failure: RecordingError | undefined;
+  private episodes = 0;
+  private steps = 0;
+  private returnSum = 0;
+  private successes = 0;
+  private reportedSuccess = 0;
+  private transitions = 0;
+  private started = 0;
+  private closing: Promise<DatasetStats> | undefined;
+
+  constructor(
+    readonly writer: DatasetWriter,
+    readonly ctx: RecordingContext,
+  ) {}
+
+  /** The dataset's path. */
+  get path(): string {
+    return this.writer.path;
+  }
+
+  /** The dataset's format. */
+  get format(): string {
+    return this.writer.format;
+  }
+
+  /** The storage failure that stopped this recording, if any. */
+  get error(): RecordingError | undefined {
+    return this.failure;
+  }
+
+  /** An assembler for (sub-)env `subEnv`. */
+  assembler(subEnv: number): EpisodeAssembler {
+    return new EpisodeAssembler(this.ctx, subEnv, () => this.started++);
+  }
+
+  /** Episodes finished so far. */
+  get episodeCount(): number {
+    return this.episodes;
+  }
+
+  /** True when the writer wants every transition as it happens. */
+  get streamsTransitions(): boolean {
+    return this.writer.writeTransition !== undefined && this.failure === undefined;
+  }
+
+  /** Streams one transition to writers that write every step. */
+  transition(record: Omit<TransitionRecord, "t">): void {
+    if (!this.writer.writeTransition || this.failure) return;
+    try {
+      this.writer.writeTransition({ ...record, t: this.transitions++ });
+    } catch (err) {
+      this.failure ??= RecordingError.fromFs(this.path, err);
+    }
+  }
+
+  /** Ends the assembler's episode and queues it for writing. */
+  endEpisode(assembler: EpisodeAssembler, reason: TerminationReason): void {
+    if (!assembler.isActive) return;
+    if (this.failure || this.closing) {
+      assembler.discard();
+      return;
+    }
+    const episode = assembler.finish(reason);
+    this.episodes++;
+    this.steps += episode.meta.length;
+    this.returnSum += episode.meta.totalReturn;
+    if (episode.meta.success !== undefined) {
+      this.reportedSuccess++;
+      if (episode.meta.success) this.successes++;
+    }
+    this.chain = this.chain
+      .then(() => (this.failure ? undefined : this.writer.writeEpisode(episode)))
+      .catch((err: unknown) => {
+        this.failure ??= RecordingError.fromFs(this.path, err);
+      });
+  }
+
+  /** Waits for queued episodes, finishes the files and returns the dataset's stats. */
+  close(): Promise<DatasetStats> {
+    this.closing ??= (async () => {
+      await this.chain;
+      const base = {
+        totalEpisodes: this.episodes,
+        totalSteps: this.steps,
+        meanEpisodeLength: this.episodes ? this.steps / this.episodes : 0,
+        meanReward: this.episodes ? this.returnSum / this.episodes : 0,
+        successRate: this.reportedSuccess ? this.successes / this.reportedSuccess : undefined,
+      };
+      try {
+        await this.writer.close(base);
+      } catch (err) {
+        this.failure ??= RecordingError.fromFs(this.path, err);
+      }
+      if (this.failure) throw this.failure;
+      return {
+        ...base,
+        fileSizeMb: (await sizeOf(this.path)) / (1024 * 1024),
+        outputPath: this.path,
+        format: this.format,
+      };
+    })();
+    return this.closing;
+  }
+}
+
+/** Bytes of a file, or of every file below a directory. */
+export async function sizeOf(path: string): Promise<number> {
+  const s = await stat(path).catch(() => undefined);
+  if (!s) return 0;
+  if (!s.isDirectory()) return s.size;
+  let total = 0;
+  for (const entry of await readdir(path)) total += await sizeOf(join(path, entry));
+  return total;
+}

@@ -1,0 +1,180 @@
+import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+import { isTypedArray } from "../../envs/core/dtype.js";
+import type { Info, InfoValue } from "../../envs/core/env.js";
+import { jsonInfoValue, jsonNumber, jsonObject, jsonSpaceValue } from "../json-values.js";
+import type {
+  DatasetWriter,
+  RecordedEpisode,
+  RecordingContext,
+  TransitionRecord,
+} from "../types.js";
+
+const gzipAsync = promisify(gzip);
+
+/**
+ * Seed 001's JSONL: one transition per line with exactly the keys
+ * t, seed, state, action, reward, next_state, action_mask, meta.
+ * - action_mask is info["action_mask"] as booleans, or null.
+ * - meta holds the env's other info entries (e.g. decision_time_ms,
+ *   bp_window_tag), then episode_id, sub_env, step, terminated, truncated,
+ *   policy_id, the behavior-policy fields when given (behavior_prob,
+ *   greedy_action, was_exploratory, epsilon) and the client's free-form meta.
+ * - NaN and ±Infinity are the bare tokens NaN / Infinity / -Infinity, as
+ *   Python's json writes and reads them by default.
+ * Finished episodes go to `<name>.episodes.jsonl` beside it (metadata,
+ * return-to-go per step).
+ *
+ * Durability: plain .jsonl lines are handed to the OS at the end of every
+ * event-loop turn (a SIGKILL loses at most the lines of the turn in progress);
+ * .jsonl.gz is written as one complete gzip member per finished episode, so a
+ * kill loses only the episode in progress and the file stays readable.
+ */
+export class JsonlWriter implements DatasetWriter {
+  readonly format: string;
+  private readonly fd: number;
+  private readonly episodesFd: number;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private flushScheduled = false;
+  private closed = false;
+  private gzChain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly path: string,
+    private readonly ctx: RecordingContext,
+    private readonly gz: boolean,
+  ) {
+    this.format = gz ? "jsonl.gz" : "jsonl";
+    this.fd = openSync(path, "w");
+    const sidecar = path.replace(/\.jsonl(\.gz)?$/i, "") + ".episodes.jsonl";
+    this.episodesFd = openSync(sidecar, "w");
+  }
+
+  writeTransition(r: TransitionRecord): void {
+    const { observationSpace, actionSpace } = this.ctx;
+    const line =
+      `{"t":${r.t},"seed":${r.seed === undefined ? "null" : r.seed},` +
+      `"state":${jsonSpaceValue(observationSpace, r.observation)},` +
+      `"action":${jsonSpaceValue(actionSpace, r.action)},` +
+      `"reward":${jsonNumber(r.reward)},` +
+      `"next_state":${jsonSpaceValue(observationSpace, r.nextObservation)},` +
+      `"action_mask":${actionMask(r.info)},"meta":${this.meta(r)}}\n`;
+    this.pending.push(line);
+    this.pendingBytes += line.length;
+    // .gz lines wait for their episode's member; plain lines go out this turn.
+    if (this.gz) return;
+    if (this.pendingBytes > 1 << 16) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  async writeEpisode(ep: RecordedEpisode): Promise<void> {
+    if (this.gz) {
+      // Lines of every sub-env share the buffer; each finished episode flushes all that is pending.
+      const text = this.pending.join("");
+      this.pending = [];
+      this.pendingBytes = 0;
+      if (text) {
+        const member = gzipAsync(Buffer.from(text));
+        this.gzChain = this.gzChain.then(async () => {
+          writeSync(this.fd, await member);
+        });
+        await this.gzChain;
+      }
+    } else {
+      this.flush();
+    }
+    const m = ep.meta;
+    const record: Record<string, InfoValue | undefined> = {
+      episode_id: m.episodeId,
+      seed: m.seed,
+      env_id: m.envId,
+      policy_id: m.policyId,
+      sub_env: m.subEnv,
+      length: m.length,
+      total_return: m.totalReturn,
+      return_to_go_at_start: m.length > 0 ? ep.returnsToGo[0]! : 0,
+      termination_reason: m.terminationReason,
+      success: m.success,
+      trajectory_hash: m.trajectoryHash,
+      schema_version: m.schemaVersion,
+      started_at: m.startedAt,
+      ended_at: m.endedAt,
+      config: m.config as Record<string, InfoValue>,
+      reset_info: m.resetInfo,
+      returns_to_go: ep.returnsToGo,
+    };
+    writeSync(this.episodesFd, `${jsonObject(record)}\n`);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.gz && this.pending.length > 0) {
+      const text = this.pending.join("");
+      this.pending = [];
+      const member = await gzipAsync(Buffer.from(text));
+      await this.gzChain;
+      writeSync(this.fd, member);
+    }
+    await this.gzChain;
+    this.flush();
+    this.closed = true;
+    fsyncSync(this.fd);
+    fsyncSync(this.episodesFd);
+    closeSync(this.fd);
+    closeSync(this.episodesFd);
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.closed || this.gz || this.pending.length === 0) return;
+    const text = this.pending.join("");
+    this.pending = [];
+    this.pendingBytes = 0;
+    writeSync(this.fd, text);
+  }
+
+  private meta(r: TransitionRecord): string {
+    const meta: Record<string, InfoValue | undefined> = {};
+    for (const k of Object.keys(r.info)) if (k !== "action_mask") meta[k] = r.info[k];
+    meta.episode_id = r.episodeId;
+    meta.sub_env = r.subEnv;
+    meta.step = r.step;
+    meta.terminated = r.terminated;
+    meta.truncated = r.truncated;
+    const p = r.policy;
+    meta.policy_id = p?.policyId ?? this.ctx.policyId;
+    let extra = "";
+    if (p) {
+      if (p.behaviorProb !== undefined) meta.behavior_prob = p.behaviorProb;
+      if (p.wasExploratory !== undefined) meta.was_exploratory = p.wasExploratory;
+      if (p.epsilon !== undefined) meta.epsilon = p.epsilon;
+      if (p.greedyAction !== undefined)
+        extra += `,"greedy_action":${jsonSpaceValue(this.ctx.actionSpace, p.greedyAction)}`;
+      if (p.meta) for (const [k, v] of Object.entries(p.meta)) meta[k] = v as InfoValue;
+    }
+    const body = jsonObject(meta);
+    return extra ? `${body.slice(0, -1)}${extra}}` : body;
+  }
+}
+
+function actionMask(info: Info): string {
+  const m = info.action_mask;
+  if (m === undefined) return "null";
+  if (isTypedArray(m) || Array.isArray(m)) {
+    return `[${Array.from(m as ArrayLike<unknown>, (x) => (x ? "true" : "false")).join(",")}]`;
+  }
+  return jsonInfoValue(m);
+}
+
+/** Opens a .jsonl writer. */
+export const createJsonlWriter = async (path: string, ctx: RecordingContext) =>
+  new JsonlWriter(path, ctx, false);
+
+/** Opens a .jsonl.gz writer. */
+export const createJsonlGzWriter = async (path: string, ctx: RecordingContext) =>
+  new JsonlWriter(path, ctx, true);
