@@ -48,7 +48,12 @@ def env_infos(target: str) -> list[gymrpc.EnvInfo]:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     # Tests taking `env_id` run once per env the server lists (ListEnvs, asked at collection).
-    if "env_id" in metafunc.fixturenames:
+    # A test that parametrizes env_id itself keeps its own list.
+    own = set()
+    for marker in metafunc.definition.iter_markers("parametrize"):
+        names = marker.args[0]
+        own.update(n.strip() for n in names.split(",")) if isinstance(names, str) else own.update(names)
+    if "env_id" in metafunc.fixturenames and "env_id" not in own:
         metafunc.parametrize("env_id", _server_env_ids())
 
 

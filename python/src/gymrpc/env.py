@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import grpc
 import gymnasium as gym
 from gymnasium.envs.registration import EnvSpec
+from google.rpc import error_details_pb2
 
 from gymrpc._codec import (
     _F64,
@@ -21,7 +22,7 @@ from gymrpc._codec import (
 )
 from gymrpc._session import SessionStream
 from gymrpc.client import DEFAULT_TARGET, Client, make_request
-from gymrpc.errors import GymRpcError
+from gymrpc.errors import ErrorDetails, GymRpcError, InvalidArgumentError
 from gymrpc.v1 import env_service_pb2 as service_pb2
 from gymrpc.v1 import tensor_pb2
 
@@ -50,6 +51,34 @@ _FLOAT64 = tensor_pb2.DTYPE_FLOAT64
 _TRUE = b"\x01"
 # Streams broken this way lost their session; reset may open a new one.
 _REOPENABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
+
+
+#: Largest seed the server takes (seeds are exact doubles there).
+MAX_SEED = 2**53 - 1
+
+
+def check_seed(seed: int) -> int:
+    """``seed`` as an int, or InvalidArgumentError (field "seed") when the server cannot take it.
+
+    Checked here because an int64 past 2**53 fails the server's decoding of the whole
+    request, which would end the session stream instead of answering with an error.
+    """
+    s = int(seed)
+    if not 0 <= s <= MAX_SEED:
+        raise InvalidArgumentError(
+            grpc.StatusCode.INVALID_ARGUMENT,
+            f"seed: must be an integer in [0, {MAX_SEED}], got {s}",
+            ErrorDetails(
+                bad_request=error_details_pb2.BadRequest(
+                    field_violations=[
+                        error_details_pb2.BadRequest.FieldViolation(
+                            field="seed", description=f"must be an integer in [0, {MAX_SEED}]"
+                        )
+                    ]
+                )
+            ),
+        )
+    return s
 
 
 def split_options(
@@ -106,7 +135,7 @@ class SessionOwner:
         r = req.reset
         r.SetInParent()
         if seed is not None:
-            r.seed = int(seed)
+            r.seed = check_seed(seed)
         if options:
             to_struct(options, r.options)
         raw = req.SerializeToString()
