@@ -9,6 +9,7 @@ export default defineConfig({
       "client/**/*.test.ts",
       "recorders/**/*.test.ts",
     ],
+    globalSetup: ["test/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Integration tests start real servers; keep the 2-core machine from oversubscribing.

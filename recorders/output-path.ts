@@ -72,6 +72,16 @@ export function resolveOutputPath(recordDir: string, name: string, overwrite: bo
       );
     }
   }
+  if (existsSync(path)) {
+    // An existing dataset that is a link must not lead out either (overwrite would follow it).
+    const realPath = realpathSync(path);
+    if (!realPath.startsWith(realRoot + sep)) {
+      throw new InvalidArgumentError(
+        "record.name",
+        `"${name}" leads outside the record directory through a link`,
+      );
+    }
+  }
   if (existsSync(path) && !overwrite) {
     throw new InvalidArgumentError(
       "record.name",

@@ -28,6 +28,7 @@ import type {
   StopRecordingResponse,
 } from "../proto/gen/ts/gymrpc/v1/env_service.js";
 import type { RecordingOptions } from "../proto/gen/ts/gymrpc/v1/recording.js";
+import type { TerminationReason } from "../recorders/types.js";
 import { toServiceError, toStatus } from "./error-status.js";
 import {
   policyFromWire,
@@ -290,18 +291,18 @@ function handleStream(
     for (const w of waiters) w();
   };
 
-  const finish = (reason: string): void => {
+  const finish = (reason: string, termination: TerminationReason = "client_disconnected"): void => {
     if (done) return;
     done = true;
     deps.streams.delete(handle_);
-    if (session) sessions.close(session.id, reason);
+    if (session) sessions.close(session.id, reason, termination);
     session = undefined;
   };
 
   const handle_: StreamHandle = {
     idle: () => (running ? new Promise<void>((r) => idleWaiters.push(r)) : Promise.resolve()),
     abort: (reason) => {
-      finish(reason);
+      finish(reason, "server_shutdown");
       call.emit("error", { code: 14, details: reason });
     },
   };

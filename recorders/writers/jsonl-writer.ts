@@ -23,8 +23,8 @@ const gzipAsync = promisify(gzip);
  *   greedy_action, was_exploratory, epsilon) and the client's free-form meta.
  * - NaN and ±Infinity are the bare tokens NaN / Infinity / -Infinity, as
  *   Python's json writes and reads them by default.
- * Finished episodes go to `<name>.episodes.jsonl` beside it (metadata,
- * return-to-go per step).
+ * Finished episodes go to `<stem>.episodes.jsonl` (`<stem>.episodes.jsonl.gz`
+ * for .jsonl.gz) beside it: metadata and return-to-go per step.
  *
  * Durability: plain .jsonl lines are handed to the OS at the end of every
  * event-loop turn (a SIGKILL loses at most the lines of the turn in progress);
@@ -40,6 +40,8 @@ export class JsonlWriter implements DatasetWriter {
   private flushScheduled = false;
   private closed = false;
   private gzChain: Promise<void> = Promise.resolve();
+  /** A write that failed outside a caller's call (the end-of-turn flush); reported on the next call. */
+  private failed: unknown;
 
   constructor(
     readonly path: string,
@@ -48,11 +50,12 @@ export class JsonlWriter implements DatasetWriter {
   ) {
     this.format = gz ? "jsonl.gz" : "jsonl";
     this.fd = openSync(path, "w");
-    const sidecar = path.replace(/\.jsonl(\.gz)?$/i, "") + ".episodes.jsonl";
+    const sidecar = `${path.replace(/\.jsonl(\.gz)?$/i, "")}.episodes.jsonl${gz ? ".gz" : ""}`;
     this.episodesFd = openSync(sidecar, "w");
   }
 
   writeTransition(r: TransitionRecord): void {
+    if (this.failed) throw this.failed;
     const { observationSpace, actionSpace } = this.ctx;
     const line =
       `{"t":${r.t},"seed":${r.seed === undefined ? "null" : r.seed},` +
@@ -73,6 +76,7 @@ export class JsonlWriter implements DatasetWriter {
   }
 
   async writeEpisode(ep: RecordedEpisode): Promise<void> {
+    if (this.failed) throw this.failed;
     if (this.gz) {
       // Lines of every sub-env share the buffer; each finished episode flushes all that is pending.
       const text = this.pending.join("");
@@ -87,6 +91,7 @@ export class JsonlWriter implements DatasetWriter {
       }
     } else {
       this.flush();
+      if (this.failed) throw this.failed;
     }
     const m = ep.meta;
     const record: Record<string, InfoValue | undefined> = {
@@ -108,7 +113,9 @@ export class JsonlWriter implements DatasetWriter {
       reset_info: m.resetInfo,
       returns_to_go: ep.returnsToGo,
     };
-    writeSync(this.episodesFd, `${jsonObject(record)}\n`);
+    const line = `${jsonObject(record)}\n`;
+    if (this.gz) writeSync(this.episodesFd, await gzipAsync(Buffer.from(line)));
+    else writeSync(this.episodesFd, line);
   }
 
   async close(): Promise<void> {
@@ -123,6 +130,7 @@ export class JsonlWriter implements DatasetWriter {
     await this.gzChain;
     this.flush();
     this.closed = true;
+    if (this.failed) throw this.failed;
     fsyncSync(this.fd);
     fsyncSync(this.episodesFd);
     closeSync(this.fd);
@@ -135,7 +143,11 @@ export class JsonlWriter implements DatasetWriter {
     const text = this.pending.join("");
     this.pending = [];
     this.pendingBytes = 0;
-    writeSync(this.fd, text);
+    try {
+      writeSync(this.fd, text);
+    } catch (err) {
+      this.failed ??= err;
+    }
   }
 
   private meta(r: TransitionRecord): string {

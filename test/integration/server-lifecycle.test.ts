@@ -311,14 +311,7 @@ describe("Unix domain socket", () => {
 
 describe("the gymrpc command (built)", () => {
   const children: ChildProcess[] = [];
-  beforeAll(async () => {
-    try {
-      await run("npm", ["run", "build"], { cwd: ROOT, timeout: 170_000 });
-    } catch (err) {
-      // tsc still emits on type errors elsewhere in the tree; only a missing build is fatal.
-      if (!existsSync(join(ROOT, "dist", "server", "cli.js"))) throw err;
-    }
-  }, 180_000);
+  // dist/ is built once for all test files by test/global-setup.ts.
   afterAll(() => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
   });
