@@ -252,3 +252,15 @@ def test_to_struct_converts_numpy() -> None:
     assert s["low"] == pytest.approx(-0.1)
     assert list(s["v"]) == [0, 1]
     assert list(s["nested"]["k"]) == [1, 2]
+
+
+def test_batched_discrete_actions_travel_as_uint8_when_they_fit() -> None:
+    space = spaces.MultiDiscrete(np.full(4, 3))  # batch_space(Discrete(3), 4)
+    enc = codec.action_encoder(space)
+    t = parse_step(enc(np.array([0, 2, 1, 1]))).tensor
+    assert t.dtype == tensor_pb2.DTYPE_UINT8 and t.data == bytes([0, 2, 1, 1])
+    # Out-of-range values keep their dtype, for the server to name.
+    t = parse_step(enc(np.array([0, -1, 1, 1]))).tensor
+    assert t.dtype == tensor_pb2.DTYPE_INT64
+    t = parse_step(enc(np.array([0, 256, 1, 1]))).tensor
+    assert t.dtype == tensor_pb2.DTYPE_INT64

@@ -44,7 +44,7 @@ _WIRE_TO_NP: dict[int, np.dtype[Any]] = {
     tensor_pb2.DTYPE_UINT64: np.dtype("<u8"),
     tensor_pb2.DTYPE_BOOL: np.dtype(np.bool_),
 }
-_NP_TO_WIRE: dict[np.dtype[Any], int] = {}
+_NP_TO_WIRE: dict[np.dtype[Any], Any] = {}
 for _wire, _dt in _WIRE_TO_NP.items():
     _NP_TO_WIRE[_dt] = _wire
     _NP_TO_WIRE[_dt.newbyteorder("=")] = _wire
@@ -60,7 +60,7 @@ ActionEncoder = Callable[[Any], bytes]
 # ---------------------------------------------------------------- tensors
 
 
-def wire_dtype(dtype: np.dtype[Any]) -> int:
+def wire_dtype(dtype: np.dtype[Any]) -> Any:
     """The wire enum of a numpy dtype, or TypeError when the wire has no such dtype."""
     try:
         return _NP_TO_WIRE[dtype]
@@ -133,8 +133,8 @@ def decode_space(w: space_pb2.Space, path: str = "space") -> spaces.Space[Any]:
         dtype = nvec.dtype.newbyteorder("=")
         return spaces.MultiDiscrete(nvec.astype(dtype, copy=False), dtype=dtype, start=start)
     if kind == "multi_binary":
-        shape = [int(d) for d in w.multi_binary.shape]
-        return spaces.MultiBinary(shape[0] if len(shape) == 1 else shape)
+        dims = [int(d) for d in w.multi_binary.shape]
+        return spaces.MultiBinary(dims[0] if len(dims) == 1 else dims)
     if kind == "dict":
         # A sequence of pairs keeps the server's key order (a plain dict would be sorted).
         return spaces.Dict(
@@ -283,7 +283,7 @@ def _info_value(v: tensor_pb2.Value, path: str, vector: bool) -> Any:
 # ---------------------------------------------------------------- actions
 
 
-def _step_prefix(dtype: int, shape: tuple[int, ...], nbytes: int) -> bytes:
+def _step_prefix(dtype: Any, shape: tuple[int, ...], nbytes: int) -> bytes:
     """The serialized SessionRequest{step{action{tensor}}} up to the tensor's data bytes.
 
     Fields serialize in number order and ``data`` is the tensor's last field, so
@@ -363,19 +363,19 @@ def action_encoder(space: spaces.Space[Any]) -> ActionEncoder:
     an array of exactly the space's dtype and shape is a cached prefix plus its bytes.
     """
     if isinstance(space, spaces.Discrete):
-        prefix = _step_prefix(tensor_pb2.DTYPE_INT64, (), 8)
+        prefix_i64 = _step_prefix(tensor_pb2.DTYPE_INT64, (), 8)
         cache: dict[int, bytes] = {}
         pack = _I64.pack
 
         def discrete(action: Any) -> bytes:
             if type(action) is int or isinstance(action, np.integer):
                 a = int(action)
-                raw = cache.get(a)
-                if raw is None:
-                    raw = prefix + pack(a)
+                hit = cache.get(a)
+                if hit is None:
+                    hit = prefix_i64 + pack(a)
                     if len(cache) < 1024:
-                        cache[a] = raw
-                return raw
+                        cache[a] = hit
+                return hit
             return general(action)
 
         def general(action: Any) -> bytes:
@@ -388,19 +388,32 @@ def action_encoder(space: spaces.Space[Any]) -> ActionEncoder:
         dtype = np.dtype(space.dtype)
         shape = tuple(space.shape)
         wire = wire_dtype(dtype) if dtype.byteorder in "=<|" else None
-        prefix = (
+        prefix: bytes | None = (
             _step_prefix(wire, shape, _size(shape) * dtype.itemsize) if wire is not None else None
         )
 
+        # Small non-negative integers (batched Discrete actions) travel as uint8: the server
+        # casts them safely and reads a byte per element instead of decoding int64s.
+        small = (
+            isinstance(space, spaces.MultiDiscrete)
+            and dtype.itemsize > 1
+            and int(np.min(space.start)) >= 0
+            and int(np.max(space.start + space.nvec)) <= 256
+        )
+        prefix8 = _step_prefix(tensor_pb2.DTYPE_UINT8, shape, _size(shape)) if small else None
+
         def array(action: Any) -> bytes:
-            if (
-                prefix is not None
-                and type(action) is np.ndarray
-                and action.dtype == dtype
-                and action.shape == shape
-                and _NATIVE_LE
-            ):
-                return prefix + action.tobytes()
+            if type(action) is np.ndarray and action.shape == shape and _NATIVE_LE:
+                if (
+                    prefix8 is not None
+                    and action.dtype.kind in "iu"
+                    and action.size
+                    and action.min() >= 0
+                    and action.max() <= 255
+                ):
+                    return prefix8 + action.astype(np.uint8).tobytes()
+                if prefix is not None and action.dtype == dtype:
+                    return prefix + action.tobytes()
             v = tensor_pb2.Value()
             encode_action_value(space, action, v)
             return _step_bytes_from_value(v)

@@ -90,7 +90,7 @@ class ThreadedCall:
     def roundtrip(self, raw: bytes) -> bytes:
         self._queue.put(raw)
         try:
-            return next(self._call)  # type: ignore[no-any-return]
+            return next(self._call)
         except StopIteration:
             raise StreamEnded(grpc.StatusCode.OK, "", None) from None
         except grpc.RpcError as err:
@@ -138,7 +138,7 @@ class DirectCall:
         self._cygrpc = cygrpc
         self._codes = _common.CYGRPC_STATUS_CODE_TO_STATUS_CODE
         multicallable = channel.stream_stream(SESSION_METHOD)
-        cchannel = channel._channel  # type: ignore[attr-defined]
+        cchannel = channel._channel
         self._RECEIVE_MESSAGE = cygrpc.OperationType.receive_message
         self._RECEIVE_STATUS = cygrpc.OperationType.receive_status_on_client
         self._send = cygrpc.SendMessageOperation
@@ -159,8 +159,8 @@ class DirectCall:
                 ((cygrpc.ReceiveStatusOnClientOperation(0),), _STATUS),
                 ((cygrpc.ReceiveInitialMetadataOperation(0),), _HEADERS),
             ),
-            multicallable._context,  # type: ignore[attr-defined]
-            multicallable._registered_call_handle,  # type: ignore[attr-defined]
+            multicallable._context,
+            multicallable._registered_call_handle,
         )
         self._finalizer = weakref.finalize(self, _drain, self._call, self._due)
 
@@ -180,7 +180,7 @@ class DirectCall:
                         message = op.message()
         if message is None:
             return self._ended()
-        return message  # type: ignore[no-any-return]
+        return message
 
     def _next_event(self) -> Any:
         try:

@@ -279,12 +279,6 @@ class RemoteEnv(gym.Env[Any, Any], SessionOwner):
         self._close_session()
         super().close()
 
-    def __enter__(self) -> RemoteEnv:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     def __repr__(self) -> str:
         return f"<RemoteEnv {self.env_id} at {self.client.target}>"
 

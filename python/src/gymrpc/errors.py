@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 import grpc
 from google.protobuf import any_pb2
+from google.protobuf.message import Message
 from google.rpc import error_details_pb2, status_pb2
 
 __all__ = [
@@ -61,10 +62,10 @@ class ErrorDetails:
                     break
             else:
                 other.append(a)
-        return cls(**found, other=tuple(other))  # type: ignore[arg-type]
+        return cls(**found, other=tuple(other))
 
 
-_DETAIL_TYPES: tuple[tuple[str, type], ...] = (
+_DETAIL_TYPES: tuple[tuple[str, type[Message]], ...] = (
     ("error_info", error_details_pb2.ErrorInfo),
     ("bad_request", error_details_pb2.BadRequest),
     ("resource_info", error_details_pb2.ResourceInfo),

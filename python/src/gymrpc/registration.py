@@ -44,8 +44,8 @@ def register_envs(
             del gym.registry[env_id]  # re-registering (same or new server) is not an error
         gym.register(
             id=env_id,
-            entry_point=make_env,
-            vector_entry_point=make_vec_env,
+            entry_point="gymrpc.registration:make_env",
+            vector_entry_point="gymrpc.registration:make_vec_env",
             max_episode_steps=info.max_episode_steps,
             reward_threshold=info.reward_threshold,
             kwargs={"env_id": info.id, "target": target, **client_options},

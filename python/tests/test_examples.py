@@ -1,0 +1,51 @@
+"""The examples run end to end against a server."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def run_bc(*args: str) -> tuple[float, float]:
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLES / "train_bc.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    m = re.search(r"^mean_return=([\d.]+) random_return=([\d.]+)$", out, re.MULTILINE)
+    assert m, out
+    return float(m.group(1)), float(m.group(2))
+
+
+def test_behavior_cloning_beats_random_by_far(target: str) -> None:
+    mean, random = run_bc("--target", target, "--num-envs", "32", "--steps", "200", "--episodes", "16")
+    assert mean >= 300, f"behavior cloning returned {mean}"
+    assert random < 60
+    assert mean > 5 * random
+
+
+def test_behavior_cloning_starts_its_own_server(tmp_path: Path) -> None:
+    dataset = tmp_path / "cartpole.npz"
+    mean, _ = run_bc("--num-envs", "16", "--steps", "150", "--episodes", "8", "--save", str(dataset))
+    assert mean >= 300
+    import numpy as np
+
+    data = np.load(dataset)
+    assert data["observations"].shape == (16 * 150, 4)
+    assert set(np.unique(data["actions"])) <= {0, 1}
+
+
+@pytest.mark.parametrize("script", ["train_bc.py"])
+def test_examples_have_help(script: str) -> None:
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLES / script), "--help"], capture_output=True, text=True, check=True
+    )
+    assert "--target" in out.stdout
