@@ -19,6 +19,10 @@ export interface RecordOptions {
   readonly overwrite?: boolean;
   readonly policyId?: string;
   readonly metadata?: Record<string, unknown>;
+  /** Drop partial episodes instead of writing them as truncated (collectors want whole episodes only). */
+  readonly discardPartialEpisodes?: boolean;
+  /** Record at most this many episodes. */
+  readonly maxEpisodes?: number;
 }
 
 /** Behavior-policy metadata recorded with a step (numbers, or one per sub-env for a vector session). */
@@ -59,6 +63,8 @@ export function recordOptionsToWire(o: RecordOptions): RecordingOptions {
     overwrite: o.overwrite ?? false,
     policyId: o.policyId ?? "",
     metadata: o.metadata,
+    discardPartialEpisodes: o.discardPartialEpisodes ?? false,
+    maxEpisodes: o.maxEpisodes ?? 0,
   };
 }
 

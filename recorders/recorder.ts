@@ -58,7 +58,11 @@ export class Recorder {
 
   /** True when the writer wants every transition as it happens. */
   get streamsTransitions(): boolean {
-    return this.writer.writeTransition !== undefined && this.failure === undefined;
+    return (
+      this.writer.writeTransition !== undefined &&
+      this.failure === undefined &&
+      !this.ctx.discardPartialEpisodes
+    );
   }
 
   /** Streams one transition to writers that write every step. */
@@ -74,7 +78,9 @@ export class Recorder {
   /** Ends the assembler's episode and queues it for writing. */
   endEpisode(assembler: EpisodeAssembler, reason: TerminationReason): void {
     if (!assembler.isActive) return;
-    if (this.failure || this.closing) {
+    const partial = reason !== "terminated" && reason !== "truncated";
+    const full = this.ctx.maxEpisodes !== undefined && this.episodes >= this.ctx.maxEpisodes;
+    if (this.failure || this.closing || full || (partial && this.ctx.discardPartialEpisodes)) {
       assembler.discard();
       return;
     }

@@ -38,6 +38,10 @@ export interface RecordingContext {
   readonly policyId: string;
   /** Free-form dataset metadata from the client. */
   readonly metadata: Readonly<Record<string, unknown>>;
+  /** Drop partial episodes instead of writing them truncated; transitions then come per episode. */
+  readonly discardPartialEpisodes?: boolean | undefined;
+  /** Record at most this many episodes. */
+  readonly maxEpisodes?: number | undefined;
 }
 
 /** Per-episode metadata (seed 004's EpisodeMetadata, reduced to what a server knows). */

@@ -167,7 +167,14 @@ export function createEnvService(deps: EnvServiceDeps): EnvServiceServer {
   } satisfies Record<string, UntypedHandleCall>;
 }
 
-const EMPTY_OPTIONS: RecordingOptions = { name: "", format: "", overwrite: false, policyId: "" };
+const EMPTY_OPTIONS: RecordingOptions = {
+  name: "",
+  format: "",
+  overwrite: false,
+  policyId: "",
+  discardPartialEpisodes: false,
+  maxEpisodes: 0,
+};
 
 /**
  * Opens a session for a MakeRequest and, when it asks (or the server records

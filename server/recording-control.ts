@@ -66,6 +66,8 @@ export async function startRecording(
     actionSpace: session.singleActionSpace,
     policyId: options.policyId,
     metadata: options.metadata ?? {},
+    discardPartialEpisodes: options.discardPartialEpisodes,
+    maxEpisodes: options.maxEpisodes || undefined,
   };
   let recorder: Recorder;
   try {

@@ -3,6 +3,7 @@ import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import { isTypedArray } from "../../envs/core/dtype.js";
 import type { Info, InfoValue } from "../../envs/core/env.js";
+import { batchItem } from "../../envs/core/vector/batching.js";
 import { jsonInfoValue, jsonNumber, jsonObject, jsonSpaceValue } from "../json-values.js";
 import type {
   DatasetWriter,
@@ -40,6 +41,10 @@ export class JsonlWriter implements DatasetWriter {
   private flushScheduled = false;
   private closed = false;
   private gzChain: Promise<void> = Promise.resolve();
+  /** Episodes whose lines were streamed as they happened. */
+  private readonly streamed = new Set<number>();
+  /** Transition index for lines written per finished episode. */
+  private nextT = 0;
   /** A write that failed outside a caller's call (the end-of-turn flush); reported on the next call. */
   private failed: unknown;
 
@@ -56,14 +61,8 @@ export class JsonlWriter implements DatasetWriter {
 
   writeTransition(r: TransitionRecord): void {
     if (this.failed) throw this.failed;
-    const { observationSpace, actionSpace } = this.ctx;
-    const line =
-      `{"t":${r.t},"seed":${r.seed === undefined ? "null" : r.seed},` +
-      `"state":${jsonSpaceValue(observationSpace, r.observation)},` +
-      `"action":${jsonSpaceValue(actionSpace, r.action)},` +
-      `"reward":${jsonNumber(r.reward)},` +
-      `"next_state":${jsonSpaceValue(observationSpace, r.nextObservation)},` +
-      `"action_mask":${actionMask(r.info)},"meta":${this.meta(r)}}\n`;
+    this.streamed.add(r.episodeId);
+    const line = this.line(r);
     this.pending.push(line);
     this.pendingBytes += line.length;
     // .gz lines wait for their episode's member; plain lines go out this turn.
@@ -75,8 +74,21 @@ export class JsonlWriter implements DatasetWriter {
     }
   }
 
+  private line(r: TransitionRecord): string {
+    const { observationSpace, actionSpace } = this.ctx;
+    return (
+      `{"t":${r.t},"seed":${r.seed === undefined ? "null" : r.seed},` +
+      `"state":${jsonSpaceValue(observationSpace, r.observation)},` +
+      `"action":${jsonSpaceValue(actionSpace, r.action)},` +
+      `"reward":${jsonNumber(r.reward)},` +
+      `"next_state":${jsonSpaceValue(observationSpace, r.nextObservation)},` +
+      `"action_mask":${actionMask(r.info)},"meta":${this.meta(r)}}\n`
+    );
+  }
+
   async writeEpisode(ep: RecordedEpisode): Promise<void> {
     if (this.failed) throw this.failed;
+    if (!this.streamed.delete(ep.meta.episodeId)) this.queueEpisodeLines(ep);
     if (this.gz) {
       // Lines of every sub-env share the buffer; each finished episode flushes all that is pending.
       const text = this.pending.join("");
@@ -135,6 +147,40 @@ export class JsonlWriter implements DatasetWriter {
     fsyncSync(this.episodesFd);
     closeSync(this.fd);
     closeSync(this.episodesFd);
+  }
+
+  // Lines of an episode that was not streamed (recordings that drop partial episodes).
+  private queueEpisodeLines(ep: RecordedEpisode): void {
+    const { observationSpace, actionSpace } = this.ctx;
+    const p = ep.policy;
+    for (let j = 0; j < ep.meta.length; j++) {
+      const explore = p.wasExploratory[j]!;
+      const line = this.line({
+        t: this.nextT++,
+        step: j,
+        episodeId: ep.meta.episodeId,
+        subEnv: ep.meta.subEnv,
+        seed: ep.meta.seed,
+        observation: batchItem(observationSpace, ep.observations, j),
+        action: batchItem(actionSpace, ep.actions, j),
+        reward: ep.rewards[j]!,
+        nextObservation: batchItem(observationSpace, ep.observations, j + 1),
+        terminated: ep.terminations[j] === 1,
+        truncated: ep.truncations[j] === 1,
+        info: ep.infos[j] ?? {},
+        policy: {
+          behaviorProb: Number.isNaN(p.behaviorProb[j]!) ? undefined : p.behaviorProb[j],
+          epsilon: Number.isNaN(p.epsilon[j]!) ? undefined : p.epsilon[j],
+          wasExploratory: explore === 255 ? undefined : explore === 1,
+          greedyAction:
+            p.greedyActions === undefined ? undefined : batchItem(actionSpace, p.greedyActions, j),
+          policyId: p.policyIds[j],
+          meta: p.meta[j],
+        },
+      });
+      this.pending.push(line);
+      this.pendingBytes += line.length;
+    }
   }
 
   private flush(): void {

@@ -26,44 +26,59 @@ from google.protobuf import any_pb2 as google_dot_protobuf_dot_any__pb2
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from google.rpc import status_pb2 as google_dot_rpc_dot_status__pb2
 from gymrpc.v1 import env_spec_pb2 as gymrpc_dot_v1_dot_env__spec__pb2
+from gymrpc.v1 import recording_pb2 as gymrpc_dot_v1_dot_recording__pb2
 from gymrpc.v1 import tensor_pb2 as gymrpc_dot_v1_dot_tensor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bgymrpc/v1/env_service.proto\x12\tgymrpc.v1\x1a\x19google/protobuf/any.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x17google/rpc/status.proto\x1a\x18gymrpc/v1/env_spec.proto\x1a\x16gymrpc/v1/tensor.proto\"\x11\n\x0fListEnvsRequest\"4\n\x10ListEnvsResponse\x12 \n\x04\x65nvs\x18\x01 \x03(\x0b\x32\x12.gymrpc.v1.EnvSpec\"\xb4\x01\n\x0bMakeRequest\x12\x0e\n\x06\x65nv_id\x18\x01 \x01(\t\x12*\n\x0ctyped_config\x18\x02 \x01(\x0b\x32\x14.google.protobuf.Any\x12\'\n\x06\x63onfig\x18\x03 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x10\n\x08num_envs\x18\x04 \x01(\r\x12\x13\n\x0brender_mode\x18\x05 \x01(\t\x12\x19\n\x11max_episode_steps\x18\x06 \x01(\r\"k\n\x0cMakeResponse\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12 \n\x04spec\x18\x02 \x01(\x0b\x32\x12.gymrpc.v1.EnvSpec\x12\x10\n\x08num_envs\x18\x03 \x01(\r\x12\x13\n\x0brender_mode\x18\x04 \x01(\t\"h\n\x0cResetRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x11\n\x04seed\x18\x02 \x01(\x03H\x00\x88\x01\x01\x12(\n\x07options\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructB\x07\n\x05_seed\"Z\n\rResetResponse\x12%\n\x0bobservation\x18\x01 \x01(\x0b\x32\x10.gymrpc.v1.Value\x12\"\n\x04info\x18\x02 \x01(\x0b\x32\x14.gymrpc.v1.DictValue\"C\n\x0bStepRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12 \n\x06\x61\x63tion\x18\x02 \x01(\x0b\x32\x10.gymrpc.v1.Value\"\xc9\x01\n\x0cStepResponse\x12%\n\x0bobservation\x18\x01 \x01(\x0b\x32\x10.gymrpc.v1.Value\x12!\n\x06reward\x18\x02 \x01(\x0b\x32\x11.gymrpc.v1.Tensor\x12%\n\nterminated\x18\x03 \x01(\x0b\x32\x11.gymrpc.v1.Tensor\x12$\n\ttruncated\x18\x04 \x01(\x0b\x32\x11.gymrpc.v1.Tensor\x12\"\n\x04info\x18\x05 \x01(\x0b\x32\x14.gymrpc.v1.DictValue\"#\n\rRenderRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"1\n\x0eRenderResponse\x12\x1f\n\x05\x66rame\x18\x01 \x01(\x0b\x32\x10.gymrpc.v1.Value\")\n\x13\x43loseSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"\x16\n\x14\x43loseSessionResponse\"\xf2\x01\n\x0eSessionRequest\x12&\n\x04make\x18\x01 \x01(\x0b\x32\x16.gymrpc.v1.MakeRequestH\x00\x12(\n\x05reset\x18\x02 \x01(\x0b\x32\x17.gymrpc.v1.ResetRequestH\x00\x12&\n\x04step\x18\x03 \x01(\x0b\x32\x16.gymrpc.v1.StepRequestH\x00\x12*\n\x06render\x18\x04 \x01(\x0b\x32\x18.gymrpc.v1.RenderRequestH\x00\x12/\n\x05\x63lose\x18\x05 \x01(\x0b\x32\x1e.gymrpc.v1.CloseSessionRequestH\x00\x42\t\n\x07request\"\x9e\x02\n\x0fSessionResponse\x12\'\n\x04make\x18\x01 \x01(\x0b\x32\x17.gymrpc.v1.MakeResponseH\x00\x12)\n\x05reset\x18\x02 \x01(\x0b\x32\x18.gymrpc.v1.ResetResponseH\x00\x12\'\n\x04step\x18\x03 \x01(\x0b\x32\x17.gymrpc.v1.StepResponseH\x00\x12+\n\x06render\x18\x04 \x01(\x0b\x32\x19.gymrpc.v1.RenderResponseH\x00\x12\x30\n\x05\x63lose\x18\x05 \x01(\x0b\x32\x1f.gymrpc.v1.CloseSessionResponseH\x00\x12#\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x12.google.rpc.StatusH\x00\x42\n\n\x08response2\xd5\x03\n\nEnvService\x12\x43\n\x08ListEnvs\x12\x1a.gymrpc.v1.ListEnvsRequest\x1a\x1b.gymrpc.v1.ListEnvsResponse\x12\x37\n\x04Make\x12\x16.gymrpc.v1.MakeRequest\x1a\x17.gymrpc.v1.MakeResponse\x12:\n\x05Reset\x12\x17.gymrpc.v1.ResetRequest\x1a\x18.gymrpc.v1.ResetResponse\x12\x37\n\x04Step\x12\x16.gymrpc.v1.StepRequest\x1a\x17.gymrpc.v1.StepResponse\x12=\n\x06Render\x12\x18.gymrpc.v1.RenderRequest\x1a\x19.gymrpc.v1.RenderResponse\x12O\n\x0c\x43loseSession\x12\x1e.gymrpc.v1.CloseSessionRequest\x1a\x1f.gymrpc.v1.CloseSessionResponse\x12\x44\n\x07Session\x12\x19.gymrpc.v1.SessionRequest\x1a\x1a.gymrpc.v1.SessionResponse(\x01\x30\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bgymrpc/v1/env_service.proto\x12\tgymrpc.v1\x1a\x19google/protobuf/any.proto\x1a\x1cgoogle/protobuf/struct.proto\x1a\x17google/rpc/status.proto\x1a\x18gymrpc/v1/env_spec.proto\x1a\x19gymrpc/v1/recording.proto\x1a\x16gymrpc/v1/tensor.proto\"\x11\n\x0fListEnvsRequest\"4\n\x10ListEnvsResponse\x12 \n\x04\x65nvs\x18\x01 \x03(\x0b\x32\x12.gymrpc.v1.EnvSpec\"\xe1\x01\n\x0bMakeRequest\x12\x0e\n\x06\x65nv_id\x18\x01 \x01(\t\x12*\n\x0ctyped_config\x18\x02 \x01(\x0b\x32\x14.google.protobuf.Any\x12\'\n\x06\x63onfig\x18\x03 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\x10\n\x08num_envs\x18\x04 \x01(\r\x12\x13\n\x0brender_mode\x18\x05 \x01(\t\x12\x19\n\x11max_episode_steps\x18\x06 \x01(\r\x12+\n\x06record\x18\x07 \x01(\x0b\x32\x1b.gymrpc.v1.RecordingOptions\"\x9a\x01\n\x0cMakeResponse\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12 \n\x04spec\x18\x02 \x01(\x0b\x32\x12.gymrpc.v1.EnvSpec\x12\x10\n\x08num_envs\x18\x03 \x01(\r\x12\x13\n\x0brender_mode\x18\x04 \x01(\t\x12-\n\trecording\x18\x05 \x01(\x0b\x32\x1a.gymrpc.v1.RecordingStatus\"h\n\x0cResetRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x11\n\x04seed\x18\x02 \x01(\x03H\x00\x88\x01\x01\x12(\n\x07options\x18\x03 \x01(\x0b\x32\x17.google.protobuf.StructB\x07\n\x05_seed\"Z\n\rResetResponse\x12%\n\x0bobservation\x18\x01 \x01(\x0b\x32\x10.gymrpc.v1.Value\x12\"\n\x04info\x18\x02 \x01(\x0b\x32\x14.gymrpc.v1.DictValue\"j\n\x0bStepRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12 \n\x06\x61\x63tion\x18\x02 \x01(\x0b\x32\x10.gymrpc.v1.Value\x12%\n\x06policy\x18\x03 \x01(\x0b\x32\x15.gymrpc.v1.PolicyInfo\"\xc9\x01\n\x0cStepResponse\x12%\n\x0bobservation\x18\x01 \x01(\x0b\x32\x10.gymrpc.v1.Value\x12!\n\x06reward\x18\x02 \x01(\x0b\x32\x11.gymrpc.v1.Tensor\x12%\n\nterminated\x18\x03 \x01(\x0b\x32\x11.gymrpc.v1.Tensor\x12$\n\ttruncated\x18\x04 \x01(\x0b\x32\x11.gymrpc.v1.Tensor\x12\"\n\x04info\x18\x05 \x01(\x0b\x32\x14.gymrpc.v1.DictValue\"#\n\rRenderRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"1\n\x0eRenderResponse\x12\x1f\n\x05\x66rame\x18\x01 \x01(\x0b\x32\x10.gymrpc.v1.Value\")\n\x13\x43loseSessionRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"\x16\n\x14\x43loseSessionResponse\"Y\n\x15StartRecordingRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12,\n\x07options\x18\x02 \x01(\x0b\x32\x1b.gymrpc.v1.RecordingOptions\"G\n\x16StartRecordingResponse\x12-\n\trecording\x18\x01 \x01(\x0b\x32\x1a.gymrpc.v1.RecordingStatus\"*\n\x14StopRecordingRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"?\n\x15StopRecordingResponse\x12&\n\x05stats\x18\x01 \x01(\x0b\x32\x17.gymrpc.v1.DatasetStats\"\x15\n\x13ListSessionsRequest\"@\n\x14ListSessionsResponse\x12(\n\x08sessions\x18\x01 \x03(\x0b\x32\x16.gymrpc.v1.SessionInfo\"\x8e\x01\n\x0bSessionInfo\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x0e\n\x06\x65nv_id\x18\x02 \x01(\t\x12\x10\n\x08num_envs\x18\x03 \x01(\r\x12\x0c\n\x04kind\x18\x04 \x01(\t\x12\x0c\n\x04peer\x18\x05 \x01(\t\x12-\n\trecording\x18\x06 \x01(\x0b\x32\x1a.gymrpc.v1.RecordingStatus\"\xea\x02\n\x0eSessionRequest\x12&\n\x04make\x18\x01 \x01(\x0b\x32\x16.gymrpc.v1.MakeRequestH\x00\x12(\n\x05reset\x18\x02 \x01(\x0b\x32\x17.gymrpc.v1.ResetRequestH\x00\x12&\n\x04step\x18\x03 \x01(\x0b\x32\x16.gymrpc.v1.StepRequestH\x00\x12*\n\x06render\x18\x04 \x01(\x0b\x32\x18.gymrpc.v1.RenderRequestH\x00\x12/\n\x05\x63lose\x18\x05 \x01(\x0b\x32\x1e.gymrpc.v1.CloseSessionRequestH\x00\x12;\n\x0fstart_recording\x18\x06 \x01(\x0b\x32 .gymrpc.v1.StartRecordingRequestH\x00\x12\x39\n\x0estop_recording\x18\x07 \x01(\x0b\x32\x1f.gymrpc.v1.StopRecordingRequestH\x00\x42\t\n\x07request\"\x98\x03\n\x0fSessionResponse\x12\'\n\x04make\x18\x01 \x01(\x0b\x32\x17.gymrpc.v1.MakeResponseH\x00\x12)\n\x05reset\x18\x02 \x01(\x0b\x32\x18.gymrpc.v1.ResetResponseH\x00\x12\'\n\x04step\x18\x03 \x01(\x0b\x32\x17.gymrpc.v1.StepResponseH\x00\x12+\n\x06render\x18\x04 \x01(\x0b\x32\x19.gymrpc.v1.RenderResponseH\x00\x12\x30\n\x05\x63lose\x18\x05 \x01(\x0b\x32\x1f.gymrpc.v1.CloseSessionResponseH\x00\x12#\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x12.google.rpc.StatusH\x00\x12<\n\x0fstart_recording\x18\x07 \x01(\x0b\x32!.gymrpc.v1.StartRecordingResponseH\x00\x12:\n\x0estop_recording\x18\x08 \x01(\x0b\x32 .gymrpc.v1.StopRecordingResponseH\x00\x42\n\n\x08response2\xd1\x05\n\nEnvService\x12\x43\n\x08ListEnvs\x12\x1a.gymrpc.v1.ListEnvsRequest\x1a\x1b.gymrpc.v1.ListEnvsResponse\x12\x37\n\x04Make\x12\x16.gymrpc.v1.MakeRequest\x1a\x17.gymrpc.v1.MakeResponse\x12:\n\x05Reset\x12\x17.gymrpc.v1.ResetRequest\x1a\x18.gymrpc.v1.ResetResponse\x12\x37\n\x04Step\x12\x16.gymrpc.v1.StepRequest\x1a\x17.gymrpc.v1.StepResponse\x12=\n\x06Render\x12\x18.gymrpc.v1.RenderRequest\x1a\x19.gymrpc.v1.RenderResponse\x12O\n\x0c\x43loseSession\x12\x1e.gymrpc.v1.CloseSessionRequest\x1a\x1f.gymrpc.v1.CloseSessionResponse\x12U\n\x0eStartRecording\x12 .gymrpc.v1.StartRecordingRequest\x1a!.gymrpc.v1.StartRecordingResponse\x12R\n\rStopRecording\x12\x1f.gymrpc.v1.StopRecordingRequest\x1a .gymrpc.v1.StopRecordingResponse\x12O\n\x0cListSessions\x12\x1e.gymrpc.v1.ListSessionsRequest\x1a\x1f.gymrpc.v1.ListSessionsResponse\x12\x44\n\x07Session\x12\x19.gymrpc.v1.SessionRequest\x1a\x1a.gymrpc.v1.SessionResponse(\x01\x30\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'gymrpc.v1.env_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_LISTENVSREQUEST']._serialized_start=174
-  _globals['_LISTENVSREQUEST']._serialized_end=191
-  _globals['_LISTENVSRESPONSE']._serialized_start=193
-  _globals['_LISTENVSRESPONSE']._serialized_end=245
-  _globals['_MAKEREQUEST']._serialized_start=248
-  _globals['_MAKEREQUEST']._serialized_end=428
-  _globals['_MAKERESPONSE']._serialized_start=430
-  _globals['_MAKERESPONSE']._serialized_end=537
-  _globals['_RESETREQUEST']._serialized_start=539
-  _globals['_RESETREQUEST']._serialized_end=643
-  _globals['_RESETRESPONSE']._serialized_start=645
-  _globals['_RESETRESPONSE']._serialized_end=735
-  _globals['_STEPREQUEST']._serialized_start=737
-  _globals['_STEPREQUEST']._serialized_end=804
-  _globals['_STEPRESPONSE']._serialized_start=807
-  _globals['_STEPRESPONSE']._serialized_end=1008
-  _globals['_RENDERREQUEST']._serialized_start=1010
-  _globals['_RENDERREQUEST']._serialized_end=1045
-  _globals['_RENDERRESPONSE']._serialized_start=1047
-  _globals['_RENDERRESPONSE']._serialized_end=1096
-  _globals['_CLOSESESSIONREQUEST']._serialized_start=1098
-  _globals['_CLOSESESSIONREQUEST']._serialized_end=1139
-  _globals['_CLOSESESSIONRESPONSE']._serialized_start=1141
-  _globals['_CLOSESESSIONRESPONSE']._serialized_end=1163
-  _globals['_SESSIONREQUEST']._serialized_start=1166
-  _globals['_SESSIONREQUEST']._serialized_end=1408
-  _globals['_SESSIONRESPONSE']._serialized_start=1411
-  _globals['_SESSIONRESPONSE']._serialized_end=1697
-  _globals['_ENVSERVICE']._serialized_start=1700
-  _globals['_ENVSERVICE']._serialized_end=2169
+  _globals['_LISTENVSREQUEST']._serialized_start=201
+  _globals['_LISTENVSREQUEST']._serialized_end=218
+  _globals['_LISTENVSRESPONSE']._serialized_start=220
+  _globals['_LISTENVSRESPONSE']._serialized_end=272
+  _globals['_MAKEREQUEST']._serialized_start=275
+  _globals['_MAKEREQUEST']._serialized_end=500
+  _globals['_MAKERESPONSE']._serialized_start=503
+  _globals['_MAKERESPONSE']._serialized_end=657
+  _globals['_RESETREQUEST']._serialized_start=659
+  _globals['_RESETREQUEST']._serialized_end=763
+  _globals['_RESETRESPONSE']._serialized_start=765
+  _globals['_RESETRESPONSE']._serialized_end=855
+  _globals['_STEPREQUEST']._serialized_start=857
+  _globals['_STEPREQUEST']._serialized_end=963
+  _globals['_STEPRESPONSE']._serialized_start=966
+  _globals['_STEPRESPONSE']._serialized_end=1167
+  _globals['_RENDERREQUEST']._serialized_start=1169
+  _globals['_RENDERREQUEST']._serialized_end=1204
+  _globals['_RENDERRESPONSE']._serialized_start=1206
+  _globals['_RENDERRESPONSE']._serialized_end=1255
+  _globals['_CLOSESESSIONREQUEST']._serialized_start=1257
+  _globals['_CLOSESESSIONREQUEST']._serialized_end=1298
+  _globals['_CLOSESESSIONRESPONSE']._serialized_start=1300
+  _globals['_CLOSESESSIONRESPONSE']._serialized_end=1322
+  _globals['_STARTRECORDINGREQUEST']._serialized_start=1324
+  _globals['_STARTRECORDINGREQUEST']._serialized_end=1413
+  _globals['_STARTRECORDINGRESPONSE']._serialized_start=1415
+  _globals['_STARTRECORDINGRESPONSE']._serialized_end=1486
+  _globals['_STOPRECORDINGREQUEST']._serialized_start=1488
+  _globals['_STOPRECORDINGREQUEST']._serialized_end=1530
+  _globals['_STOPRECORDINGRESPONSE']._serialized_start=1532
+  _globals['_STOPRECORDINGRESPONSE']._serialized_end=1595
+  _globals['_LISTSESSIONSREQUEST']._serialized_start=1597
+  _globals['_LISTSESSIONSREQUEST']._serialized_end=1618
+  _globals['_LISTSESSIONSRESPONSE']._serialized_start=1620
+  _globals['_LISTSESSIONSRESPONSE']._serialized_end=1684
+  _globals['_SESSIONINFO']._serialized_start=1687
+  _globals['_SESSIONINFO']._serialized_end=1829
+  _globals['_SESSIONREQUEST']._serialized_start=1832
+  _globals['_SESSIONREQUEST']._serialized_end=2194
+  _globals['_SESSIONRESPONSE']._serialized_start=2197
+  _globals['_SESSIONRESPONSE']._serialized_end=2605
+  _globals['_ENVSERVICE']._serialized_start=2608
+  _globals['_ENVSERVICE']._serialized_end=3329
 # @@protoc_insertion_point(module_scope)

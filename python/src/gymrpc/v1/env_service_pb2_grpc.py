@@ -66,6 +66,21 @@ class EnvServiceStub:
                 request_serializer=gymrpc_dot_v1_dot_env__service__pb2.CloseSessionRequest.SerializeToString,
                 response_deserializer=gymrpc_dot_v1_dot_env__service__pb2.CloseSessionResponse.FromString,
                 _registered_method=True)
+        self.StartRecording = channel.unary_unary(
+                '/gymrpc.v1.EnvService/StartRecording',
+                request_serializer=gymrpc_dot_v1_dot_env__service__pb2.StartRecordingRequest.SerializeToString,
+                response_deserializer=gymrpc_dot_v1_dot_env__service__pb2.StartRecordingResponse.FromString,
+                _registered_method=True)
+        self.StopRecording = channel.unary_unary(
+                '/gymrpc.v1.EnvService/StopRecording',
+                request_serializer=gymrpc_dot_v1_dot_env__service__pb2.StopRecordingRequest.SerializeToString,
+                response_deserializer=gymrpc_dot_v1_dot_env__service__pb2.StopRecordingResponse.FromString,
+                _registered_method=True)
+        self.ListSessions = channel.unary_unary(
+                '/gymrpc.v1.EnvService/ListSessions',
+                request_serializer=gymrpc_dot_v1_dot_env__service__pb2.ListSessionsRequest.SerializeToString,
+                response_deserializer=gymrpc_dot_v1_dot_env__service__pb2.ListSessionsResponse.FromString,
+                _registered_method=True)
         self.Session = channel.stream_stream(
                 '/gymrpc.v1.EnvService/Session',
                 request_serializer=gymrpc_dot_v1_dot_env__service__pb2.SessionRequest.SerializeToString,
@@ -120,6 +135,28 @@ class EnvServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StartRecording(self, request, context):
+        """Starts recording a live session, whichever client drives it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StopRecording(self, request, context):
+        """Stops a session's recording: a partial episode is written as truncated,
+        the files are finished, and the dataset's stats returned.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSessions(self, request, context):
+        """Every live session, e.g. to find one to record.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Session(self, request_iterator, context):
         """One session for the stream's lifetime: the first request must be `make`;
         each request gets one response, in order. Recoverable errors come back
@@ -162,6 +199,21 @@ def add_EnvServiceServicer_to_server(servicer, server):
                     servicer.CloseSession,
                     request_deserializer=gymrpc_dot_v1_dot_env__service__pb2.CloseSessionRequest.FromString,
                     response_serializer=gymrpc_dot_v1_dot_env__service__pb2.CloseSessionResponse.SerializeToString,
+            ),
+            'StartRecording': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartRecording,
+                    request_deserializer=gymrpc_dot_v1_dot_env__service__pb2.StartRecordingRequest.FromString,
+                    response_serializer=gymrpc_dot_v1_dot_env__service__pb2.StartRecordingResponse.SerializeToString,
+            ),
+            'StopRecording': grpc.unary_unary_rpc_method_handler(
+                    servicer.StopRecording,
+                    request_deserializer=gymrpc_dot_v1_dot_env__service__pb2.StopRecordingRequest.FromString,
+                    response_serializer=gymrpc_dot_v1_dot_env__service__pb2.StopRecordingResponse.SerializeToString,
+            ),
+            'ListSessions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSessions,
+                    request_deserializer=gymrpc_dot_v1_dot_env__service__pb2.ListSessionsRequest.FromString,
+                    response_serializer=gymrpc_dot_v1_dot_env__service__pb2.ListSessionsResponse.SerializeToString,
             ),
             'Session': grpc.stream_stream_rpc_method_handler(
                     servicer.Session,
@@ -333,6 +385,87 @@ class EnvService:
             '/gymrpc.v1.EnvService/CloseSession',
             gymrpc_dot_v1_dot_env__service__pb2.CloseSessionRequest.SerializeToString,
             gymrpc_dot_v1_dot_env__service__pb2.CloseSessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartRecording(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gymrpc.v1.EnvService/StartRecording',
+            gymrpc_dot_v1_dot_env__service__pb2.StartRecordingRequest.SerializeToString,
+            gymrpc_dot_v1_dot_env__service__pb2.StartRecordingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StopRecording(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gymrpc.v1.EnvService/StopRecording',
+            gymrpc_dot_v1_dot_env__service__pb2.StopRecordingRequest.SerializeToString,
+            gymrpc_dot_v1_dot_env__service__pb2.StopRecordingResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSessions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gymrpc.v1.EnvService/ListSessions',
+            gymrpc_dot_v1_dot_env__service__pb2.ListSessionsRequest.SerializeToString,
+            gymrpc_dot_v1_dot_env__service__pb2.ListSessionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -26,7 +26,17 @@ export interface RecordingOptions {
   /** Behavior policy id recorded with every episode (a step's PolicyInfo.policy_id overrides it). */
   policyId: string;
   /** Free-form dataset metadata, stored where the format has room for it. */
-  metadata?: { [key: string]: any } | undefined;
+  metadata?:
+    | { [key: string]: any }
+    | undefined;
+  /**
+   * Drop partial episodes (cut by a reset, stop, disconnect or shutdown)
+   * instead of writing them as truncated; transitions are then written per
+   * finished episode. Collectors use it so a dataset holds whole episodes only.
+   */
+  discardPartialEpisodes: boolean;
+  /** Record at most this many episodes (0: no limit); later ones are dropped. */
+  maxEpisodes: number;
 }
 
 /** A session's recording. */
@@ -79,7 +89,15 @@ export interface DatasetStats {
 }
 
 function createBaseRecordingOptions(): RecordingOptions {
-  return { name: "", format: "", overwrite: false, policyId: "", metadata: undefined };
+  return {
+    name: "",
+    format: "",
+    overwrite: false,
+    policyId: "",
+    metadata: undefined,
+    discardPartialEpisodes: false,
+    maxEpisodes: 0,
+  };
 }
 
 export const RecordingOptions: MessageFns<RecordingOptions> = {
@@ -98,6 +116,12 @@ export const RecordingOptions: MessageFns<RecordingOptions> = {
     }
     if (message.metadata !== undefined) {
       Struct.encode(Struct.wrap(message.metadata), writer.uint32(42).fork()).join();
+    }
+    if (message.discardPartialEpisodes !== false) {
+      writer.uint32(48).bool(message.discardPartialEpisodes);
+    }
+    if (message.maxEpisodes !== 0) {
+      writer.uint32(56).uint64(message.maxEpisodes);
     }
     return writer;
   },
@@ -155,6 +179,22 @@ export const RecordingOptions: MessageFns<RecordingOptions> = {
             message.metadata = Struct.unwrap(Struct.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.discardPartialEpisodes = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.maxEpisodes = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -177,6 +217,8 @@ export const RecordingOptions: MessageFns<RecordingOptions> = {
     message.overwrite = object.overwrite ?? false;
     message.policyId = object.policyId ?? "";
     message.metadata = object.metadata ?? undefined;
+    message.discardPartialEpisodes = object.discardPartialEpisodes ?? false;
+    message.maxEpisodes = object.maxEpisodes ?? 0;
     return message;
   },
 };
