@@ -50,7 +50,9 @@ def latency(samples_s: np.ndarray) -> dict[str, float]:
     return {"n": len(us), "p50_us": at(0.5), "p99_us": at(0.99), "mean_us": float(us.mean())}
 
 
-def time_round_trips(once: Callable[[], Any], iterations: int, warmup: int) -> tuple[np.ndarray, float]:
+def time_round_trips(
+    once: Callable[[], Any], iterations: int, warmup: int
+) -> tuple[np.ndarray, float]:
     for _ in range(warmup):
         once()
     samples = np.empty(iterations)
@@ -94,7 +96,11 @@ def vector_throughput(target: str, num_envs: int, seconds: float) -> dict[str, A
         _, calib = time_round_trips(once, 200, 200)
         iterations = max(500, round(seconds / calib * 200))
         samples, took = time_round_trips(once, iterations, 100)
-    return {"num_envs": num_envs, "env_steps_per_second": num_envs * iterations / took, **latency(samples)}
+    return {
+        "num_envs": num_envs,
+        "env_steps_per_second": num_envs * iterations / took,
+        **latency(samples),
+    }
 
 
 def gymnasium_single(seconds: float) -> float:
@@ -137,9 +143,15 @@ def gymnasium_vector(num_envs: int, seconds: float) -> float:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--target", required=True, help="a running gymrpc server, host:port or unix:/path")
-    ap.add_argument("--quick", action="store_true", help="shorter runs (1000 round trips, 1 s each)")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--target", required=True, help="a running gymrpc server, host:port or unix:/path"
+    )
+    ap.add_argument(
+        "--quick", action="store_true", help="shorter runs (1000 round trips, 1 s each)"
+    )
     ap.add_argument("--seconds", type=float, help="seconds per throughput run (default 3, quick 1)")
     ap.add_argument("--iterations", type=int, help="timed single-env round trips (default 3000)")
     args = ap.parse_args(argv)

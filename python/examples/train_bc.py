@@ -95,7 +95,9 @@ def server_target(target: str | None) -> Iterator[str]:
 
 
 def main(argv: list[str] | None = None) -> float:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--target", help="a running gymrpc server (default: start one)")
     ap.add_argument("--num-envs", type=int, default=64, help="sub-envs collecting data")
     ap.add_argument("--steps", type=int, default=300, help="collection steps per sub-env")
@@ -114,7 +116,10 @@ def main(argv: list[str] | None = None) -> float:
 
         w = train(obs, act)
         accuracy = float(((obs @ w[:4] + w[4] > 0) == act).mean())
-        print(f"trained logistic regression: weights {np.round(w, 3).tolist()}, accuracy {accuracy:.3f}")
+        print(
+            f"trained logistic regression: weights {np.round(w, 3).tolist()}, "
+            f"accuracy {accuracy:.3f}"
+        )
 
         def learned(o: np.ndarray) -> np.ndarray:
             return (o @ w[:4] + w[4] > 0).astype(np.int64)
@@ -127,7 +132,10 @@ def main(argv: list[str] | None = None) -> float:
         seed = args.seed + 10_000  # episodes the dataset never saw
         mean_return = evaluate(target, learned, args.episodes, seed)
         random_return = evaluate(target, random_policy, args.episodes, seed)
-    print(f"mean return over {args.episodes} episodes: {mean_return:.1f} (random policy: {random_return:.1f})")
+    print(
+        f"mean return over {args.episodes} episodes: {mean_return:.1f} "
+        f"(random policy: {random_return:.1f})"
+    )
     print(f"mean_return={mean_return:.3f} random_return={random_return:.3f}")
     return mean_return
 

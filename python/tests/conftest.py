@@ -17,7 +17,9 @@ CLI = ["node", str(REPO / "bin" / "gymrpc.js")]
 
 def pytest_configure(config: pytest.Config) -> None:
     if not (REPO / "dist" / "server" / "cli.js").exists():
-        raise pytest.UsageError("dist/ is not built: run `npm run build` (scripts/test-python.sh does)")
+        raise pytest.UsageError(
+            "dist/ is not built: run `npm run build` (scripts/test-python.sh does)"
+        )
     if shutil.which("node") is None:
         raise pytest.UsageError("node is not on PATH")
 
@@ -52,7 +54,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     own = set()
     for marker in metafunc.definition.iter_markers("parametrize"):
         names = marker.args[0]
-        own.update(n.strip() for n in names.split(",")) if isinstance(names, str) else own.update(names)
+        own.update(n.strip() for n in names.split(",")) if isinstance(names, str) else own.update(
+            names
+        )
     if "env_id" in metafunc.fixturenames and "env_id" not in own:
         metafunc.parametrize("env_id", _server_env_ids())
 
@@ -77,4 +81,3 @@ def tmp_socket_dir() -> Iterator[Path]:
     d = Path(tempfile.mkdtemp(prefix="gymrpc-", dir="/tmp"))
     yield d
     shutil.rmtree(d, ignore_errors=True)
-

@@ -39,6 +39,7 @@ class FakeEnvService(pbg.EnvServiceServicer):
     def __init__(self, **script: Any) -> None:
         self.script = script
         self.counts = {"make": 0, "reset": 0, "step": 0, "streams": 0}
+        self.render_mode = ""
         self.lock = threading.Lock()
 
     def _count(self, kind: str) -> int:
@@ -53,11 +54,12 @@ class FakeEnvService(pbg.EnvServiceServicer):
             n = self._count(kind) if kind in self.counts else 0
             if kind == "make":
                 if n <= self.script.get("make_unavailable", 0):
-                    yield pb.SessionResponse(
-                        error=status_pb2.Status(code=14, message="warming up")
-                    )
+                    yield pb.SessionResponse(error=status_pb2.Status(code=14, message="warming up"))
                     continue
-                yield pb.SessionResponse(make=self._made())
+                made = self._made()
+                made.render_mode = req.make.render_mode
+                self.render_mode = req.make.render_mode
+                yield pb.SessionResponse(make=made)
             elif kind == "reset":
                 if n <= self.script.get("break_on_reset", 0):
                     context.abort(grpc.StatusCode.UNAVAILABLE, "restarting")
@@ -78,6 +80,16 @@ class FakeEnvService(pbg.EnvServiceServicer):
                 _tensor(s.terminated, np.array(False))
                 _tensor(s.truncated, np.array(False))
                 yield res
+            elif kind == "render":
+                res = pb.SessionResponse()
+                if self.render_mode == "ansi":
+                    res.render.frame.text = "|  o  |"
+                else:
+                    t = res.render.frame.tensor
+                    t.dtype = tensor_pb2.DTYPE_UINT8
+                    t.shape.extend([2, 3, 3])
+                    t.data = bytes(range(18))
+                yield res
             elif kind == "close":
                 yield pb.SessionResponse(close=pb.CloseSessionResponse())
 
@@ -91,6 +103,8 @@ class FakeEnvService(pbg.EnvServiceServicer):
         _tensor(box.low, np.full(4, -np.inf, np.float32))
         _tensor(box.high, np.full(4, np.inf, np.float32))
         spec.action_space.discrete.n = 2
+        spec.metadata.render_modes.extend(["rgb_array", "ansi"])
+        spec.metadata.render_fps = 30
         return m
 
 

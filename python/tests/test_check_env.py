@@ -1,4 +1,5 @@
-"""Gymnasium's env checker passes for every env the server lists, warning no more than for Gymnasium's own."""
+"""Gymnasium's env checker passes for every env the server lists, warning no more than
+for Gymnasium's own."""
 
 from __future__ import annotations
 

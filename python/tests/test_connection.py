@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CLI
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -18,6 +17,8 @@ from cryptography.x509.oid import NameOID
 import gymrpc
 from gymrpc.errors import UnauthenticatedError, UnavailableError
 from gymrpc.local_server import LocalServer
+
+from conftest import CLI
 
 TOKEN = "s3cret-token"
 

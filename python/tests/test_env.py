@@ -9,6 +9,8 @@ import pytest
 import gymrpc
 from gymrpc.v1.envs import cartpole_pb2
 
+from fake_server import FakeServer
+
 
 def gymnasium_has(env_id: str) -> bool:
     return env_id in gym.registry
@@ -211,3 +213,17 @@ def test_dropped_env_closes_its_session(target: str) -> None:
     env.reset(seed=0)
     del env
     gc.collect()  # the finalizer cancels the stream; nothing hangs or warns
+
+
+def test_render_frames_and_text() -> None:
+    with FakeServer() as fake:
+        with gymrpc.make("Fake-v0", fake.target, render_mode="rgb_array") as env:
+            assert env.render_mode == "rgb_array"
+            assert env.metadata["render_modes"] == ["rgb_array", "ansi"]
+            env.reset()
+            frame = env.render()
+            assert frame.dtype == np.uint8 and frame.shape == (2, 3, 3)
+            assert frame.flat[17] == 17
+        with gymrpc.make("Fake-v0", fake.target, render_mode="ansi") as env:
+            env.reset()
+            assert env.render() == "|  o  |"

@@ -10,8 +10,6 @@ import time
 import grpc
 import numpy as np
 import pytest
-from conftest import CLI, start_server
-from fake_server import FakeServer
 
 import gymrpc
 from gymrpc.errors import (
@@ -24,6 +22,9 @@ from gymrpc.errors import (
     UnavailableError,
 )
 from gymrpc.local_server import LocalServer
+
+from conftest import CLI, start_server
+from fake_server import FakeServer
 
 
 def test_bad_action_names_the_element(target: str) -> None:

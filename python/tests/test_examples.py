@@ -26,7 +26,9 @@ def run_bc(*args: str) -> tuple[float, float]:
 
 
 def test_behavior_cloning_beats_random_by_far(target: str) -> None:
-    mean, random = run_bc("--target", target, "--num-envs", "32", "--steps", "200", "--episodes", "16")
+    mean, random = run_bc(
+        "--target", target, "--num-envs", "32", "--steps", "200", "--episodes", "16"
+    )
     assert mean >= 300, f"behavior cloning returned {mean}"
     assert random < 60
     assert mean > 5 * random
@@ -34,7 +36,9 @@ def test_behavior_cloning_beats_random_by_far(target: str) -> None:
 
 def test_behavior_cloning_starts_its_own_server(tmp_path: Path) -> None:
     dataset = tmp_path / "cartpole.npz"
-    mean, _ = run_bc("--num-envs", "16", "--steps", "150", "--episodes", "8", "--save", str(dataset))
+    mean, _ = run_bc(
+        "--num-envs", "16", "--steps", "150", "--episodes", "8", "--save", str(dataset)
+    )
     assert mean >= 300
     import numpy as np
 
@@ -46,6 +50,9 @@ def test_behavior_cloning_starts_its_own_server(tmp_path: Path) -> None:
 @pytest.mark.parametrize("script", ["train_bc.py"])
 def test_examples_have_help(script: str) -> None:
     out = subprocess.run(
-        [sys.executable, str(EXAMPLES / script), "--help"], capture_output=True, text=True, check=True
+        [sys.executable, str(EXAMPLES / script), "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "--target" in out.stdout

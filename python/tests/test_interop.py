@@ -1,4 +1,5 @@
-"""The TypeScript and Python clients get bit-identical trajectories for the same env, seed and actions."""
+"""The TypeScript and Python clients get bit-identical trajectories for the same env,
+seed and actions."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ def ts_trajectory(**spec: Any) -> dict[str, Any]:
     return json.loads(out.stdout)  # type: ignore[no-any-return]
 
 
-def py_trajectory(target: str, env_id: str, seed: int, actions: list[Any], action: str) -> dict[str, Any]:
+def py_trajectory(
+    target: str, env_id: str, seed: int, actions: list[Any], action: str
+) -> dict[str, Any]:
     def act(a: Any) -> Any:
         return np.asarray(a, np.float32) if action == "float32" else a
 
@@ -54,7 +57,11 @@ CASES = [
     ("CartPole-v1", "discrete", lambda rng: [int(a) for a in rng.integers(0, 2, 300)]),
     ("Acrobot-v1", "discrete", lambda rng: [int(a) for a in rng.integers(0, 3, 200)]),
     ("MountainCar-v0", "discrete", lambda rng: [int(a) for a in rng.integers(0, 3, 250)]),
-    ("Pendulum-v1", "float32", lambda rng: rng.uniform(-2, 2, (220, 1)).astype(np.float32).tolist()),
+    (
+        "Pendulum-v1",
+        "float32",
+        lambda rng: rng.uniform(-2, 2, (220, 1)).astype(np.float32).tolist(),
+    ),
     (
         "MountainCarContinuous-v0",
         "float32",
@@ -72,7 +79,7 @@ def test_single_env_trajectories_are_bit_identical(
     py = py_trajectory(target, env_id, 2024, actions, action)
     assert py["reset"] == ts["reset"]
     assert len(py["steps"]) == len(ts["steps"]) == len(actions)
-    for t, (p, s) in enumerate(zip(py["steps"], ts["steps"])):
+    for t, (p, s) in enumerate(zip(py["steps"], ts["steps"], strict=True)):
         assert p == s, f"step {t} differs"
     if env_id in ("CartPole-v1", "Pendulum-v1"):
         # These runs cross an episode end: the unseeded reset after it matches too.

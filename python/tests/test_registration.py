@@ -17,7 +17,9 @@ def registered(target: str) -> list[str]:
         gym.registry.pop(env_id, None)
 
 
-def test_every_server_env_is_registered(registered: list[str], env_infos: list[gymrpc.EnvInfo]) -> None:
+def test_every_server_env_is_registered(
+    registered: list[str], env_infos: list[gymrpc.EnvInfo]
+) -> None:
     assert sorted(registered) == sorted(f"gymrpc/{e.id}" for e in env_infos)
     spec = gym.spec("gymrpc/CartPole-v1")
     assert spec.namespace == "gymrpc" and spec.name == "CartPole" and spec.version == 1

@@ -38,3 +38,17 @@ def test_bench_prints_one_json_line(target: str) -> None:
     assert all(v["env_steps_per_second"] > 0 for v in result["python_vector"])
     assert result["gymnasium_single_steps_per_second"] > 0
     assert [v["num_envs"] for v in result["gymnasium_vector"]] == [256, 1024]
+
+
+def test_ruff_lint_and_format() -> None:
+    pytest.importorskip("ruff")
+    paths = ["src", "tests", "examples", "../bench/python_bench.py"]
+    for cmd in (["check"], ["format", "--check"]):
+        out = subprocess.run(
+            [sys.executable, "-m", "ruff", *cmd, *paths],
+            cwd=PYTHON_DIR,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert out.returncode == 0, out.stdout + out.stderr

@@ -223,14 +223,15 @@ def value_decoder(space: spaces.Space[Any], path: str = "observation") -> ValueD
         def tuple_(v: tensor_pb2.Value) -> Any:
             if v.WhichOneof("kind") != "tuple" or len(v.tuple.items) != len(items):
                 return decode_value(v, path)
-            return tuple(dec(x) for dec, x in zip(items, v.tuple.items))
+            return tuple(dec(x) for dec, x in zip(items, v.tuple.items, strict=True))
 
         return tuple_
     return lambda v: decode_value(v, path)
 
 
 def decode_value(v: tensor_pb2.Value, path: str = "value") -> Any:
-    """Structural decoding: tensor -> ndarray (0-d for a scalar), dict -> dict, tuple -> tuple, text -> str."""
+    """Structural decoding: tensor -> ndarray (0-d for a scalar), dict -> dict,
+    tuple -> tuple, text -> str."""
     kind = v.WhichOneof("kind")
     if kind == "tensor":
         return decode_tensor(v.tensor, path)
@@ -308,7 +309,9 @@ def _step_bytes_from_value(value: tensor_pb2.Value) -> bytes:
     return req.SerializeToString()
 
 
-def encode_action_value(space: spaces.Space[Any] | None, action: Any, out: tensor_pb2.Value) -> None:
+def encode_action_value(
+    space: spaces.Space[Any] | None, action: Any, out: tensor_pb2.Value
+) -> None:
     """Writes an action into a wire Value, as given: the server decides whether it is in the space.
 
     Values keep their dtype, with two conversions Gymnasium's envs also accept:
@@ -432,7 +435,7 @@ def action_encoder(space: spaces.Space[Any]) -> ActionEncoder:
 
 
 def to_struct(values: Mapping[str, Any], out: struct_pb2.Struct) -> None:
-    """Writes a mapping into a google.protobuf.Struct (numpy scalars and arrays as numbers and lists)."""
+    """Writes a mapping into a google.protobuf.Struct (numpy scalars and arrays as plain values)."""
     out.update({str(k): _plain(v) for k, v in values.items()})
 
 

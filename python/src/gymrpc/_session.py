@@ -289,7 +289,7 @@ class SessionStream:
         return res
 
     def expect(self, res: service_pb2.SessionResponse, kind: str) -> Any:
-        """The ``kind`` part of a response (InternalError when the server answered something else)."""
+        """The ``kind`` part of a response (InternalError if the server answered otherwise)."""
         got = res.WhichOneof("response")
         if got != kind:
             raise InternalError(
@@ -324,7 +324,9 @@ class SessionStream:
         if err.code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED):
             if self.target not in err.message:
                 err.message = f"gymrpc server at {self.target} is unavailable: {err.message}"
-            err.message += " (during make)" if what == "make" else f" (during {what}; the session is lost)"
+            err.message += (
+                " (during make)" if what == "make" else f" (during {what}; the session is lost)"
+            )
             err.args = (err.message,)
         return err
 

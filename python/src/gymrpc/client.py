@@ -269,7 +269,8 @@ class Client:
         *,
         retry: bool = True,
     ) -> tuple[SessionStream, service_pb2.MakeResponse]:
-        """Opens a Session stream and makes its session (retried while UNAVAILABLE unless ``retry`` is False)."""
+        """Opens a Session stream and makes its session (retried while UNAVAILABLE
+        unless ``retry`` is False)."""
         raw = service_pb2.SessionRequest(make=make).SerializeToString()
 
         def attempt() -> tuple[SessionStream, service_pb2.MakeResponse]:
@@ -284,7 +285,8 @@ class Client:
         return self.with_retries(attempt) if retry else attempt()
 
     def with_retries(self, fn: Callable[[], T]) -> T:
-        """Calls ``fn``, again after a backoff while it raises UNAVAILABLE, up to ``retries`` more times."""
+        """Calls ``fn``, again after a backoff while it raises UNAVAILABLE, up to
+        ``retries`` more times."""
         delay = self.retry_backoff
         for attempt in range(self.retries + 1):
             try:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import grpc
 import gymnasium as gym
-from gymnasium.envs.registration import EnvSpec
 from google.rpc import error_details_pb2
+from gymnasium.envs.registration import EnvSpec
 
 from gymrpc._codec import (
     _F64,
@@ -96,7 +96,7 @@ def split_options(
 
 
 class SessionOwner:
-    """What RemoteEnv and RemoteVectorEnv share: a session on a stream, reopened by reset if lost."""
+    """What RemoteEnv and RemoteVectorEnv share: a session on a stream (reset reopens it)."""
 
     client: Client
     _stream: SessionStream
@@ -211,9 +211,8 @@ class RemoteEnv(gym.Env[Any, Any], SessionOwner):
         }
         self.render_mode = made.render_mode or None
         #: The server's time limit for this session, if any.
-        self.max_episode_steps: int | None = (
-            max_episode_steps
-            or (spec.max_episode_steps if spec.HasField("max_episode_steps") else None)
+        self.max_episode_steps: int | None = max_episode_steps or (
+            spec.max_episode_steps if spec.HasField("max_episode_steps") else None
         )
         self.reward_threshold = spec.reward_threshold if spec.HasField("reward_threshold") else None
         self._decode_obs = value_decoder(self.observation_space, "observation")
@@ -283,4 +282,3 @@ class RemoteEnv(gym.Env[Any, Any], SessionOwner):
         return f"<RemoteEnv {self.env_id} at {self.client.target}>"
 
     __str__ = __repr__
-

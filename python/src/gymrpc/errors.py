@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
 import grpc
 from google.protobuf import any_pb2
 from google.protobuf.message import Message
@@ -129,7 +130,7 @@ class NotFoundError(GymRpcError):
 
 
 class InvalidArgumentError(GymRpcError):
-    """``INVALID_ARGUMENT``: a bad action, config, seed or option; :attr:`field` names the element."""
+    """``INVALID_ARGUMENT``: a bad action, config, seed or option (:attr:`field` names it)."""
 
     default_code = grpc.StatusCode.INVALID_ARGUMENT
 
@@ -153,7 +154,7 @@ class UnavailableError(GymRpcError):
 
 
 class UnauthenticatedError(GymRpcError):
-    """``UNAUTHENTICATED``: the server wants a bearer token (``auth_token=``) and got none or a wrong one."""
+    """``UNAUTHENTICATED``: the server wants a bearer token (``auth_token=``) it did not get."""
 
     default_code = grpc.StatusCode.UNAUTHENTICATED
 
@@ -186,7 +187,9 @@ _BY_CODE: dict[grpc.StatusCode, type[GymRpcError]] = {
 _CODE_BY_VALUE: dict[int, grpc.StatusCode] = {c.value[0]: c for c in grpc.StatusCode}
 
 
-def error_for(code: grpc.StatusCode, message: str, details: ErrorDetails | None = None) -> GymRpcError:
+def error_for(
+    code: grpc.StatusCode, message: str, details: ErrorDetails | None = None
+) -> GymRpcError:
     """The typed error for a status code."""
     return _BY_CODE.get(code, GymRpcError)(code, message, details)
 

@@ -88,14 +88,17 @@ class LocalServer:
             env=self._env,
         )
         # Drain the output for the server's whole life so its log never blocks it.
-        self._pump_thread = threading.Thread(target=self._pump, name="gymrpc-server-log", daemon=True)
+        self._pump_thread = threading.Thread(
+            target=self._pump, name="gymrpc-server-log", daemon=True
+        )
         self._pump_thread.start()
         deadline = time.monotonic() + self._startup_timeout
         while not self._ready.wait(0.05):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(
-                    f"gymrpc server did not start ({' '.join(self.command)}):\n" + "\n".join(self.log)
+                    f"gymrpc server did not start ({' '.join(self.command)}):\n"
+                    + "\n".join(self.log)
                 )
         return self
 
@@ -131,8 +134,10 @@ class LocalServer:
         thread = getattr(self, "_pump_thread", None)
         if thread is not None:
             thread.join(5)
-        if self.process is not None and self.process.stdout is not None and (
-            thread is None or not thread.is_alive()
+        if (
+            self.process is not None
+            and self.process.stdout is not None
+            and (thread is None or not thread.is_alive())
         ):
             self.process.stdout.close()
 

@@ -77,4 +77,3 @@ def make_vec_env(
         max_episode_steps=server_max_episode_steps or max_episode_steps,
         **kwargs,
     )
-

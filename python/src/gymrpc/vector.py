@@ -113,7 +113,9 @@ class RemoteVectorEnv(VectorEnv[Any, Any, Any], SessionOwner):
         infos = decode_info(s.info, vector=True) if s.info.entries else {}
         return obs, rewards, terminations, truncations, infos
 
-    def _array(self, t: tensor_pb2.Tensor, dtype: np.dtype[Any], wire: int, what: str) -> np.ndarray:
+    def _array(
+        self, t: tensor_pb2.Tensor, dtype: np.dtype[Any], wire: int, what: str
+    ) -> np.ndarray:
         data = t.data
         if t.dtype == wire and len(data) == self.num_envs * dtype.itemsize:
             return np.frombuffer(data, dtype).copy()
