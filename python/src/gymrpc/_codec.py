@@ -194,8 +194,18 @@ def value_decoder(space: spaces.Space[Any], path: str = "observation") -> ValueD
         return discrete
     if isinstance(space, (spaces.Box, spaces.MultiDiscrete, spaces.MultiBinary)):
         tensor = _tensor_decoder(path)
+        dtype = np.dtype(space.dtype)
+        shape = tuple(space.shape)
+        wire = _NP_TO_WIRE.get(dtype)
+        nbytes = _size(shape) * dtype.itemsize
+        dims = list(shape)
 
         def array(v: tensor_pb2.Value) -> Any:
+            # Fast path: the tensor the space promises (a non-tensor Value has empty data).
+            t = v.tensor
+            data = t.data
+            if len(data) == nbytes and t.dtype == wire and t.shape == dims and _NATIVE_LE:
+                return np.frombuffer(data, dtype).reshape(shape).copy()
             if v.WhichOneof("kind") != "tensor":
                 return decode_value(v, path)
             return tensor(v)
