@@ -75,14 +75,19 @@ export class Recorder {
     }
   }
 
-  /** Ends the assembler's episode and queues it for writing. */
-  endEpisode(assembler: EpisodeAssembler, reason: TerminationReason): void {
+  /**
+   * Ends the assembler's episode and queues it for writing. The promise
+   * settles (never rejects) once the writer has handed the episode to the OS:
+   * callers hold back the step that ended it until then, so a client that saw
+   * an episode end can rely on it surviving a crash of the server.
+   */
+  endEpisode(assembler: EpisodeAssembler, reason: TerminationReason): Promise<void> | undefined {
     if (!assembler.isActive) return;
     const partial = reason !== "terminated" && reason !== "truncated";
     const full = this.ctx.maxEpisodes !== undefined && this.episodes >= this.ctx.maxEpisodes;
     if (this.failure || this.closing || full || (partial && this.ctx.discardPartialEpisodes)) {
       assembler.discard();
-      return;
+      return undefined;
     }
     const episode = assembler.finish(reason);
     this.episodes++;
@@ -97,6 +102,7 @@ export class Recorder {
       .catch((err: unknown) => {
         this.failure ??= RecordingError.fromFs(this.path, err);
       });
+    return this.chain;
   }
 
   /** Waits for queued episodes, finishes the files and returns the dataset's stats. */

@@ -1,4 +1,5 @@
 import {
+  chainMaybe,
   type Env,
   type MaybePromise,
   mapMaybe,
@@ -72,32 +73,32 @@ export class RecordingEnv extends Wrapper {
     const policy = this.pendingPolicy;
     this.pendingPolicy = undefined;
     const before = this.lastObservation;
-    return mapMaybe(this.env.step(action), (r) => {
+    return chainMaybe(this.env.step(action), (r): MaybePromise<StepResult> => {
       this.lastObservation = r.observation;
       const rec = this.recorder;
       const asm = this.assembler;
-      if (rec && asm?.isActive) {
-        if (rec.streamsTransitions && before !== undefined) {
-          rec.transition({
-            step: asm.length,
-            episodeId: asm.currentEpisodeId,
-            subEnv: 0,
-            seed: this.lastSeed,
-            observation: before,
-            action,
-            reward: r.reward,
-            nextObservation: r.observation,
-            terminated: r.terminated,
-            truncated: r.truncated,
-            info: r.info,
-            policy,
-          });
-        }
-        asm.step(action, r.reward, r.terminated, r.truncated, r.observation, r.info, policy);
-        if (r.terminated || r.truncated)
-          rec.endEpisode(asm, r.terminated ? "terminated" : "truncated");
+      if (!rec || !asm?.isActive) return r;
+      if (rec.streamsTransitions && before !== undefined) {
+        rec.transition({
+          step: asm.length,
+          episodeId: asm.currentEpisodeId,
+          subEnv: 0,
+          seed: this.lastSeed,
+          observation: before,
+          action,
+          reward: r.reward,
+          nextObservation: r.observation,
+          terminated: r.terminated,
+          truncated: r.truncated,
+          info: r.info,
+          policy,
+        });
       }
-      return r;
+      asm.step(action, r.reward, r.terminated, r.truncated, r.observation, r.info, policy);
+      if (!r.terminated && !r.truncated) return r;
+      // The client sees an episode's last step only once the episode is written.
+      const written = rec.endEpisode(asm, r.terminated ? "terminated" : "truncated");
+      return written ? written.then(() => r) : r;
     });
   }
 

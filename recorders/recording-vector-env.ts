@@ -1,5 +1,5 @@
 import type { MaybePromise, RenderFrame } from "../envs/core/env.js";
-import { mapMaybe } from "../envs/core/env.js";
+import { chainMaybe, mapMaybe } from "../envs/core/env.js";
 import type { Space, SpaceValue } from "../envs/core/spaces/space.js";
 import { batchItem } from "../envs/core/vector/batching.js";
 import {
@@ -102,12 +102,13 @@ export class RecordingVectorEnv implements VectorEnv {
     const policy = this.pendingPolicy;
     this.pendingPolicy = undefined;
     const before = this.lastObservation;
-    return mapMaybe(this.env.step(actions), (r) => {
+    return chainMaybe(this.env.step(actions), (r): MaybePromise<VectorStepResult> => {
       this.lastObservation = r.observation;
       const rec = this.recorder;
-      if (rec) this.record(rec, actions, before, r, policy);
+      const written = rec ? this.record(rec, actions, before, r, policy) : undefined;
       for (let i = 0; i < this.numEnvs; i++) this.done[i] = r.terminated[i]! | r.truncated[i]!;
-      return r;
+      // The client sees a step that ended episodes only once they are written.
+      return written ? written.then(() => r) : r;
     });
   }
 
@@ -126,8 +127,9 @@ export class RecordingVectorEnv implements VectorEnv {
     before: SpaceValue | undefined,
     r: VectorStepResult,
     policy: StepPolicyInfo | undefined,
-  ): void {
+  ): Promise<void> | undefined {
     const space = this.singleActionSpace;
+    let written: Promise<void> | undefined;
     for (let i = 0; i < this.numEnvs; i++) {
       const a = this.assemblers[i]!;
       if (this.done[i]) {
@@ -158,8 +160,10 @@ export class RecordingVectorEnv implements VectorEnv {
         });
       }
       a.step(actions, r.reward[i]!, terminated, truncated, r.observation, info, p, i);
-      if (terminated || truncated) rec.endEpisode(a, terminated ? "terminated" : "truncated");
+      if (terminated || truncated)
+        written = rec.endEpisode(a, terminated ? "terminated" : "truncated") ?? written;
     }
+    return written;
   }
 }
 

@@ -69,3 +69,11 @@ export interface Env<O extends SpaceValue = SpaceValue, A extends SpaceValue = S
 export function mapMaybe<T, U>(x: MaybePromise<T>, f: (v: T) => U): MaybePromise<U> {
   return x instanceof Promise ? x.then(f) : f(x);
 }
+
+/** Like mapMaybe for an `f` that may itself return a promise, flattening the result. */
+export function chainMaybe<T, U>(
+  x: MaybePromise<T>,
+  f: (v: T) => MaybePromise<U>,
+): MaybePromise<U> {
+  return x instanceof Promise ? x.then(f) : f(x);
+}
