@@ -211,3 +211,27 @@ def test_error_base_class_and_str() -> None:
     assert isinstance(err, GymRpcError)
     assert str(err) == "NOT_FOUND: nope"
     assert err.suggestions == []
+
+
+@pytest.mark.parametrize("transport", ["direct", "threaded"])
+def test_interrupted_step_leaves_an_env_that_reset_revives(
+    transport: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import signal
+
+    monkeypatch.setenv("GYMRPC_TRANSPORT", transport)
+    with FakeServer(step_delay=2.0) as fake:
+        with gymrpc.make("Fake-v0", fake.target) as env:
+            env.reset()
+            timer = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT))
+            timer.start()
+            t0 = time.monotonic()
+            with pytest.raises(KeyboardInterrupt):
+                env.step(0)
+            assert time.monotonic() - t0 < 1.5
+            with pytest.raises(GymRpcError, match="interrupted"):
+                env.step(0)
+            obs, _ = env.reset()  # a new session on a new stream
+            assert obs.shape == (4,)
+            assert fake.service.counts["make"] == 2

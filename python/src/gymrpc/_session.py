@@ -85,9 +85,12 @@ class ThreadedCall:
             SESSION_METHOD, request_serializer=None, response_deserializer=None
         )
         self._call = method(_requests(self._queue), metadata=metadata)
+        self._interrupted: StreamEnded | None = None
         self._finalizer = weakref.finalize(self, _shutdown_threaded, self._queue, self._call)
 
     def roundtrip(self, raw: bytes) -> bytes:
+        if self._interrupted is not None:
+            raise self._interrupted
         self._queue.put(raw)
         try:
             return next(self._call)
@@ -96,6 +99,12 @@ class ThreadedCall:
         except grpc.RpcError as err:
             call: Any = err
             raise StreamEnded(call.code(), call.details() or "", call.trailing_metadata()) from None
+        except BaseException:
+            # Interrupted mid-request (KeyboardInterrupt): the answer is still owed, so
+            # the call cannot go on; cancel it (the server closes the session).
+            self._interrupted = StreamEnded(grpc.StatusCode.CANCELLED, "interrupted", None)
+            self._finalizer()
+            raise
 
     def cancel(self, code: grpc.StatusCode, details: str) -> None:
         self._call.cancel()

@@ -50,7 +50,9 @@ CLIENT_OPTIONS = frozenset(
 _FLOAT64 = tensor_pb2.DTYPE_FLOAT64
 _TRUE = b"\x01"
 # Streams broken this way lost their session; reset may open a new one.
-_REOPENABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
+_REOPENABLE = frozenset(
+    {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.CANCELLED}
+)
 
 
 #: Largest seed the server takes (seeds are exact doubles there).
