@@ -33,6 +33,8 @@ export interface StepPolicy {
   readonly epsilon?: number | Float64Array;
   readonly policyId?: string;
   readonly meta?: Record<string, unknown>;
+  /** Whether to record this step (per sub-env for a vector session); a sub-env left out drops its episode. */
+  readonly record?: boolean | Uint8Array;
 }
 
 /** Statistics of a finished dataset. */
@@ -89,6 +91,12 @@ export function policyToWire(p: StepPolicy, space: Space): PolicyInfo {
     greedyAction: p.greedyAction === undefined ? undefined : encodeAction(space, p.greedyAction),
     policyId: p.policyId ?? "",
     meta: p.meta,
+    record:
+      p.record === undefined
+        ? undefined
+        : typeof p.record === "boolean"
+          ? encodeTensor(Uint8Array.of(p.record ? 1 : 0), [], "bool")
+          : encodeTensor(p.record, [p.record.length], "bool"),
   };
 }
 

@@ -5,6 +5,7 @@ import { RecordingError } from "./recording-errors.js";
 import type {
   DatasetStats,
   DatasetWriter,
+  RecordedEpisode,
   RecordingContext,
   TerminationReason,
   TransitionRecord,
@@ -24,6 +25,9 @@ export class Recorder {
   private reportedSuccess = 0;
   private transitions = 0;
   private started = 0;
+  /** Finished (or dropped: null) episodes waiting for an earlier one, by id. */
+  private readonly held = new Map<number, RecordedEpisode | null>();
+  private nextInOrder = 0;
   private closing: Promise<DatasetStats> | undefined;
 
   constructor(
@@ -80,16 +84,54 @@ export class Recorder {
    * settles (never rejects) once the writer has handed the episode to the OS:
    * callers hold back the step that ended it until then, so a client that saw
    * an episode end can rely on it surviving a crash of the server.
+   *
+   * Recordings that drop partial episodes (collectors) write episodes in the
+   * order they started, so a dataset does not depend on which sub-env ran
+   * which episode; an episode waiting for an earlier one is not waited for.
    */
   endEpisode(assembler: EpisodeAssembler, reason: TerminationReason): Promise<void> | undefined {
-    if (!assembler.isActive) return;
+    if (!assembler.isActive) return undefined;
     const partial = reason !== "terminated" && reason !== "truncated";
-    const full = this.ctx.maxEpisodes !== undefined && this.episodes >= this.ctx.maxEpisodes;
-    if (this.failure || this.closing || full || (partial && this.ctx.discardPartialEpisodes)) {
-      assembler.discard();
+    if (this.failure || this.closing || (partial && this.ctx.discardPartialEpisodes)) {
+      return this.discard(assembler);
+    }
+    const id = assembler.currentEpisodeId;
+    const episode = assembler.finish(reason);
+    if (!this.ctx.discardPartialEpisodes) return this.commit(episode);
+    this.held.set(id, episode);
+    return this.release(id);
+  }
+
+  /** Drops the assembler's current episode without writing it. */
+  discard(assembler: EpisodeAssembler): Promise<void> | undefined {
+    if (!assembler.isActive) return undefined;
+    const id = assembler.currentEpisodeId;
+    assembler.discard();
+    if (!this.ctx.discardPartialEpisodes) return undefined;
+    this.held.set(id, null);
+    return this.release(id);
+  }
+
+  // Writes held episodes in start order; resolves with the write of `id` if it went out now.
+  private release(id: number): Promise<void> | undefined {
+    let mine: Promise<void> | undefined;
+    while (this.held.has(this.nextInOrder)) {
+      const ep = this.held.get(this.nextInOrder);
+      this.held.delete(this.nextInOrder);
+      const written = ep ? this.commit(ep) : undefined;
+      if (this.nextInOrder === id) mine = written;
+      this.nextInOrder++;
+    }
+    return mine;
+  }
+
+  private commit(episode: RecordedEpisode): Promise<void> | undefined {
+    if (
+      this.failure ||
+      (this.ctx.maxEpisodes !== undefined && this.episodes >= this.ctx.maxEpisodes)
+    ) {
       return undefined;
     }
-    const episode = assembler.finish(reason);
     this.episodes++;
     this.steps += episode.meta.length;
     this.returnSum += episode.meta.totalReturn;

@@ -78,6 +78,7 @@ export class RecordingEnv extends Wrapper {
       const rec = this.recorder;
       const asm = this.assembler;
       if (!rec || !asm?.isActive) return r;
+      if (policy?.record === false) return rec.discard(asm)?.then(() => r) ?? r;
       if (rec.streamsTransitions && before !== undefined) {
         rec.transition({
           step: asm.length,

@@ -130,12 +130,19 @@ export class RecordingVectorEnv implements VectorEnv {
   ): Promise<void> | undefined {
     const space = this.singleActionSpace;
     let written: Promise<void> | undefined;
+    const mask = policy?.record;
     for (let i = 0; i < this.numEnvs; i++) {
       const a = this.assemblers[i]!;
+      // A sub-env the client leaves out of the recording drops its episode until its next one starts.
+      const on = mask === undefined || (typeof mask === "boolean" ? mask : mask[i] === 1);
       if (this.done[i]) {
         // This step was sub-env i's autoreset: a new, unseeded episode starts here.
         this.seeds[i] = undefined;
-        a.begin(r.observation, undefined, subEnvInfo(r.info, i), i);
+        if (on) a.begin(r.observation, undefined, subEnvInfo(r.info, i), i);
+        continue;
+      }
+      if (!on) {
+        written = rec.discard(a) ?? written;
         continue;
       }
       if (!a.isActive) continue;

@@ -16,6 +16,11 @@ export interface StepPolicyInfo {
   readonly policyId?: string | undefined;
   /** Free-form per-step metadata. */
   readonly meta?: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * Whether to record this step (per sub-env as 0/1 for a vector session);
+   * a sub-env left out drops its current episode until its next one starts.
+   */
+  readonly record?: boolean | Uint8Array | undefined;
 }
 
 /** Why an episode's recording ended. */

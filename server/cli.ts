@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { pino } from "pino";
+import { collectCommand } from "../client/collect/collect-command.js";
 import type { Registry } from "../envs/core/registry.js";
 import { createDefaultRegistry } from "../envs/default-registry.js";
 import { FORMATS } from "../recorders/output-path.js";
@@ -133,6 +134,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .description("Gymnasium environments over gRPC, with server-side dataset recording")
     .addCommand(serveCommand(registry))
     .addCommand(envsCommand(registry))
+    .addCommand(collectCommand())
     .showHelpAfterError();
   try {
     await program.parseAsync(argv);

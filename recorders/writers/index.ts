@@ -1,9 +1,17 @@
 import type { DatasetFormat } from "../output-path.js";
 import type { WriterFactory } from "../types.js";
+import { createD4rlWriter } from "./d4rl-writer.js";
+import { createHdf5Writer } from "./hdf5-writer.js";
 import { createJsonlGzWriter, createJsonlWriter } from "./jsonl-writer.js";
+import { createMinariWriter } from "./minari-writer.js";
+import { createNpzWriter } from "./npz-writer.js";
 
 /** The writer of each dataset format. */
 export const WRITERS: Partial<Record<DatasetFormat, WriterFactory>> = {
   jsonl: createJsonlWriter,
   "jsonl.gz": createJsonlGzWriter,
+  npz: createNpzWriter,
+  hdf5: createHdf5Writer,
+  d4rl: createD4rlWriter,
+  minari: createMinariWriter,
 };

@@ -19,7 +19,7 @@ const gzipAsync = promisify(gzip);
  * t, seed, state, action, reward, next_state, action_mask, meta.
  * - action_mask is info["action_mask"] as booleans, or null.
  * - meta holds the env's other info entries (e.g. decision_time_ms,
- *   bp_window_tag), then episode_id, sub_env, step, terminated, truncated,
+ *   bp_window_tag), then episode_id, step, terminated, truncated,
  *   policy_id, the behavior-policy fields when given (behavior_prob,
  *   greedy_action, was_exploratory, epsilon) and the client's free-form meta.
  * - NaN and ±Infinity are the bare tokens NaN / Infinity / -Infinity, as
@@ -199,8 +199,8 @@ export class JsonlWriter implements DatasetWriter {
   private meta(r: TransitionRecord): string {
     const meta: Record<string, InfoValue | undefined> = {};
     for (const k of Object.keys(r.info)) if (k !== "action_mask") meta[k] = r.info[k];
+    // The sub-env is in the episode index only, so lines do not depend on how many sub-envs ran.
     meta.episode_id = r.episodeId;
-    meta.sub_env = r.subEnv;
     meta.step = r.step;
     meta.terminated = r.terminated;
     meta.truncated = r.truncated;

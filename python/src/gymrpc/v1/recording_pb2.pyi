@@ -38,20 +38,22 @@ class RecordingStatus(_message.Message):
     def __init__(self, active: _Optional[bool] = ..., output_path: _Optional[str] = ..., format: _Optional[str] = ..., episodes: _Optional[int] = ...) -> None: ...
 
 class PolicyInfo(_message.Message):
-    __slots__ = ("behavior_prob", "greedy_action", "was_exploratory", "epsilon", "policy_id", "meta")
+    __slots__ = ("behavior_prob", "greedy_action", "was_exploratory", "epsilon", "policy_id", "meta", "record")
     BEHAVIOR_PROB_FIELD_NUMBER: _ClassVar[int]
     GREEDY_ACTION_FIELD_NUMBER: _ClassVar[int]
     WAS_EXPLORATORY_FIELD_NUMBER: _ClassVar[int]
     EPSILON_FIELD_NUMBER: _ClassVar[int]
     POLICY_ID_FIELD_NUMBER: _ClassVar[int]
     META_FIELD_NUMBER: _ClassVar[int]
+    RECORD_FIELD_NUMBER: _ClassVar[int]
     behavior_prob: _tensor_pb2.Tensor
     greedy_action: _tensor_pb2.Value
     was_exploratory: _tensor_pb2.Tensor
     epsilon: _tensor_pb2.Tensor
     policy_id: str
     meta: _struct_pb2.Struct
-    def __init__(self, behavior_prob: _Optional[_Union[_tensor_pb2.Tensor, _Mapping]] = ..., greedy_action: _Optional[_Union[_tensor_pb2.Value, _Mapping]] = ..., was_exploratory: _Optional[_Union[_tensor_pb2.Tensor, _Mapping]] = ..., epsilon: _Optional[_Union[_tensor_pb2.Tensor, _Mapping]] = ..., policy_id: _Optional[str] = ..., meta: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    record: _tensor_pb2.Tensor
+    def __init__(self, behavior_prob: _Optional[_Union[_tensor_pb2.Tensor, _Mapping]] = ..., greedy_action: _Optional[_Union[_tensor_pb2.Value, _Mapping]] = ..., was_exploratory: _Optional[_Union[_tensor_pb2.Tensor, _Mapping]] = ..., epsilon: _Optional[_Union[_tensor_pb2.Tensor, _Mapping]] = ..., policy_id: _Optional[str] = ..., meta: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., record: _Optional[_Union[_tensor_pb2.Tensor, _Mapping]] = ...) -> None: ...
 
 class DatasetStats(_message.Message):
     __slots__ = ("total_episodes", "total_steps", "mean_episode_length", "mean_reward", "success_rate", "file_size_mb", "output_path", "format")

@@ -71,7 +71,14 @@ export interface PolicyInfo {
   epsilon?: Tensor | undefined;
   policyId: string;
   /** Free-form per-step metadata. */
-  meta?: { [key: string]: any } | undefined;
+  meta?:
+    | { [key: string]: any }
+    | undefined;
+  /**
+   * bool: whether to record this step (per sub-env). A sub-env left out drops
+   * its current episode until its next one starts. Unset: record every sub-env.
+   */
+  record?: Tensor | undefined;
 }
 
 /** Statistics of a finished dataset (seed 002's generate_dataset result). */
@@ -322,6 +329,7 @@ function createBasePolicyInfo(): PolicyInfo {
     epsilon: undefined,
     policyId: "",
     meta: undefined,
+    record: undefined,
   };
 }
 
@@ -344,6 +352,9 @@ export const PolicyInfo: MessageFns<PolicyInfo> = {
     }
     if (message.meta !== undefined) {
       Struct.encode(Struct.wrap(message.meta), writer.uint32(50).fork()).join();
+    }
+    if (message.record !== undefined) {
+      Tensor.encode(message.record, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -409,6 +420,14 @@ export const PolicyInfo: MessageFns<PolicyInfo> = {
             message.meta = Struct.unwrap(Struct.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.record = Tensor.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -440,6 +459,9 @@ export const PolicyInfo: MessageFns<PolicyInfo> = {
       : undefined;
     message.policyId = object.policyId ?? "";
     message.meta = object.meta ?? undefined;
+    message.record = (object.record !== undefined && object.record !== null)
+      ? Tensor.fromPartial(object.record)
+      : undefined;
     return message;
   },
 };

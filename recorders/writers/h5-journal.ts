@@ -1,0 +1,131 @@
+import {
+  closeSync,
+  fdatasyncSync,
+  fstatSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  type writeSync,
+} from "node:fs";
+import { join } from "node:path";
+import * as zlib from "node:zlib";
+import { RECORD_MAGIC, RECORD_PREFIX } from "./h5-codec.js";
+
+/** The HDF5-based dataset formats. */
+export type H5Format = "hdf5" | "d4rl" | "minari";
+
+/** Where a dataset's journal lives: beside a file, inside a Minari dataset directory. */
+export function journalPathFor(format: H5Format, path: string): string {
+  return format === "minari" ? join(path, JOURNAL_IN_DIR) : `${path}${JOURNAL_SUFFIX}`;
+}
+
+/** Suffix of a file dataset's journal. */
+export const JOURNAL_SUFFIX = ".journal";
+/** Name of a Minari dataset directory's journal. */
+export const JOURNAL_IN_DIR = ".gymrpc-journal";
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+/** CRC-32 (zlib's) of `data`. */
+export function crc32(data: Uint8Array): number {
+  const native = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
+  if (native) return native(data) >>> 0;
+  let c = 0xffffffff;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** Stamps a record's CRC (over its payload) into its prefix. */
+export function sealRecord(rec: Uint8Array): void {
+  const dv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
+  dv.setUint32(12, crc32(rec.subarray(RECORD_PREFIX)), true);
+}
+
+/**
+ * An append-only journal of sealed records, written with the original
+ * fs.writeSync (so the HDF5 write hook never sees it).
+ */
+export class JournalWriter {
+  private fd: number | undefined;
+
+  private constructor(
+    readonly path: string,
+    fd: number,
+    private readonly write: typeof writeSync,
+    private readonly sync: boolean,
+  ) {
+    this.fd = fd;
+  }
+
+  /** Creates (truncating) a journal that starts with `header`. */
+  static create(
+    path: string,
+    header: Uint8Array,
+    write: typeof writeSync,
+    sync: boolean,
+  ): JournalWriter {
+    const tmp = `${path}.tmp`;
+    const fd = openSync(tmp, "w");
+    const j = new JournalWriter(path, fd, write, sync);
+    j.append([header]);
+    fdatasyncSync(fd);
+    renameSync(tmp, path);
+    return j;
+  }
+
+  /** Appends sealed records in one write; they survive a crash of this process once it returns. */
+  append(records: readonly Uint8Array[]): void {
+    if (this.fd === undefined) throw new Error("journal is closed");
+    for (const r of records) sealRecord(r);
+    const all = records.length === 1 ? records[0]! : Buffer.concat(records);
+    let done = 0;
+    while (done < all.length) done += this.write(this.fd, all, done, all.length - done);
+    if (this.sync) fdatasyncSync(this.fd);
+  }
+
+  /** Closes the journal and, with `remove`, deletes it. */
+  close(remove: boolean): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    if (remove) rmSync(this.path, { force: true });
+  }
+}
+
+/** Reads a journal's records in order, stopping at a torn or corrupt tail. */
+export function* readJournal(path: string): Generator<ArrayBuffer> {
+  const fd = openSync(path, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const prefix = Buffer.alloc(RECORD_PREFIX);
+    let pos = 0;
+    while (pos + RECORD_PREFIX <= size) {
+      if (readSync(fd, prefix, 0, RECORD_PREFIX, pos) !== RECORD_PREFIX) return;
+      if (prefix.readUInt32LE(0) !== RECORD_MAGIC) return;
+      const payload = prefix.readUInt32LE(8);
+      const total = RECORD_PREFIX + payload;
+      if (pos + total > size) return;
+      const buf = new ArrayBuffer(total);
+      const u8 = new Uint8Array(buf);
+      let got = 0;
+      while (got < total) {
+        const n = readSync(fd, u8, got, total - got, pos + got);
+        if (n <= 0) return;
+        got += n;
+      }
+      if (crc32(u8.subarray(RECORD_PREFIX)) !== prefix.readUInt32LE(12)) return;
+      yield buf;
+      pos += total;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * The HDF5 worker thread: owns h5wasm (synchronous, with its own wasm heap)
+ * and the open datasets of the writers assigned to it. Each batch is first
+ * appended to the dataset's journal, then written into the HDF5 file, which
+ * is flushed before the batch is acknowledged.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { parentPort } from "node:worker_threads";
+import { d4rlLayout } from "./d4rl-layout.js";
+import { installBoolPatch } from "./h5-bool-patch.js";
+import { decodeEpisode, encodeJsonRecord, RecordKind, recordJson } from "./h5-codec.js";
+import { loadH5 } from "./h5-file.js";
+import { type H5Format, JournalWriter, readJournal } from "./h5-journal.js";
+import type { DatasetSpec, H5Layout, H5Stats, LayoutFactory } from "./h5-layout.js";
+import { createHdf5Layout } from "./hdf5-layout.js";
+import { minariH5Path, minariLayout } from "./minari-layout.js";
+
+/** A request to the worker. */
+export type WorkerRequest =
+  | { op: "open"; id: number; handle: number; spec: DatasetSpec; journal: string; fsync: boolean }
+  | { op: "write"; id: number; handle: number; records: ArrayBuffer[] }
+  | { op: "close"; id: number; handle: number }
+  | { op: "abort"; id: number; handle: number }
+  | { op: "recover"; id: number; journal: string };
+
+/** The worker's answer to request `id`. */
+export type WorkerReply =
+  | { id: number; ok: true; result?: unknown }
+  | { id: number; ok: false; error: { message: string; code?: string; name?: string } };
+
+/** What recovery rebuilt. */
+export interface RecoveredDataset {
+  readonly path: string;
+  readonly format: H5Format;
+  readonly stats: H5Stats;
+}
+
+const LAYOUTS: Record<H5Format, LayoutFactory> = {
+  hdf5: createHdf5Layout,
+  d4rl: d4rlLayout,
+  minari: minariLayout,
+};
+
+/** The HDF5 file of a dataset. */
+function h5PathOf(spec: DatasetSpec): string {
+  return spec.format === "minari" ? minariH5Path(spec.path) : spec.path;
+}
+
+function fsyncFile(path: string): void {
+  const fd = openSync(path, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+interface OpenDataset {
+  spec: DatasetSpec;
+  layout: H5Layout;
+  journal: JournalWriter;
+}
+
+const originalWrite = installBoolPatch();
+const open = new Map<number, OpenDataset>();
+
+async function handle(req: WorkerRequest): Promise<unknown> {
+  const m = await loadH5();
+  switch (req.op) {
+    case "open": {
+      const h5 = h5PathOf(req.spec);
+      mkdirSync(dirname(h5), { recursive: true });
+      mkdirSync(dirname(req.journal), { recursive: true });
+      const header = new Uint8Array(encodeJsonRecord(RecordKind.header, req.spec));
+      const journal = JournalWriter.create(req.journal, header, originalWrite, req.fsync);
+      try {
+        const layout = LAYOUTS[req.spec.format](m, req.spec, h5);
+        layout.endBatch();
+        open.set(req.handle, { spec: req.spec, layout, journal });
+      } catch (err) {
+        journal.close(true);
+        throw err;
+      }
+      return undefined;
+    }
+    case "write": {
+      const ds = open.get(req.handle);
+      if (!ds) throw new Error("dataset is not open");
+      ds.journal.append(req.records.map((r) => new Uint8Array(r)));
+      for (const r of req.records) ds.layout.write(decodeEpisode(r));
+      ds.layout.endBatch();
+      return undefined;
+    }
+    case "close": {
+      const ds = open.get(req.handle);
+      if (!ds) return undefined;
+      open.delete(req.handle);
+      try {
+        const stats = ds.layout.finish(false);
+        fsyncFile(h5PathOf(ds.spec));
+        ds.journal.close(true);
+        return stats;
+      } catch (err) {
+        // The journal stays: recovery rebuilds the dataset from it.
+        ds.journal.close(false);
+        throw err;
+      }
+    }
+    case "abort": {
+      const ds = open.get(req.handle);
+      open.delete(req.handle);
+      if (ds) {
+        ds.journal.close(false);
+        ds.layout.abort();
+      }
+      return undefined;
+    }
+    case "recover":
+      return recover(req.journal);
+  }
+}
+
+function recover(journalPath: string): RecoveredDataset {
+  const m = modSync();
+  let layout: H5Layout | undefined;
+  let spec: DatasetSpec | undefined;
+  let tmp = "";
+  try {
+    for (const rec of readJournal(journalPath)) {
+      if (!spec) {
+        const { kind, json } = recordJson(rec);
+        if (kind !== RecordKind.header)
+          throw new Error(`${journalPath} does not start with a header`);
+        spec = json as DatasetSpec;
+        tmp = `${h5PathOf(spec)}.recovering`;
+        mkdirSync(dirname(tmp), { recursive: true });
+        layout = LAYOUTS[spec.format](m, spec, tmp);
+        continue;
+      }
+      layout!.write(decodeEpisode(rec));
+    }
+    if (!spec || !layout) throw new Error(`${journalPath} holds no dataset header`);
+    const stats = layout.finish(true);
+    layout = undefined;
+    fsyncFile(tmp);
+    renameSync(tmp, h5PathOf(spec));
+    rmSync(journalPath, { force: true });
+    return { path: spec.path, format: spec.format, stats };
+  } catch (err) {
+    layout?.abort();
+    if (tmp) rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+let loaded: Awaited<ReturnType<typeof loadH5>> | undefined;
+function modSync(): Awaited<ReturnType<typeof loadH5>> {
+  if (!loaded) throw new Error("h5wasm is not loaded");
+  return loaded;
+}
+
+// Requests run one at a time, in order.
+let chain: Promise<void> = Promise.resolve();
+parentPort?.on("message", (req: WorkerRequest) => {
+  chain = chain.then(async () => {
+    let reply: WorkerReply;
+    try {
+      loaded ??= await loadH5();
+      reply = { id: req.id, ok: true, result: await handle(req) };
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      reply = {
+        id: req.id,
+        ok: false,
+        error: { message: e?.message ?? String(err), code: e?.code, name: e?.name },
+      };
+    }
+    parentPort?.postMessage(reply);
+  });
+});

@@ -1,0 +1,107 @@
+import { promisify } from "node:util";
+import { constants, deflateRaw } from "node:zlib";
+import { crc32Combine, crcOf } from "./npz-zip.js";
+
+const deflateRawAsync = promisify(deflateRaw);
+
+/** Raw bytes compressed per zlib call: big enough to amortize a call, small enough to spread a batch over the threadpool. */
+export const CHUNK_BYTES = 1 << 20;
+
+/** zlib's output buffer per round trip to the threadpool (its default, 16 KiB, costs a round trip per 16 KiB of output). */
+const OUT_BYTES = 256 << 10;
+
+/** A run of a member's bytes as independent, sync-flushed raw-deflate pieces. */
+export interface Segment {
+  /** Compressed pieces, to be stored back to back. */
+  readonly parts: readonly Buffer[];
+  /** Compressed bytes. */
+  readonly size: number;
+  /** Uncompressed bytes. */
+  readonly rawSize: number;
+  /** CRC-32 of this segment's uncompressed bytes alone (combine with crc32Combine). */
+  readonly crc: number;
+}
+
+/** A segment holding nothing. */
+export const EMPTY_SEGMENT: Segment = { parts: [], size: 0, rawSize: 0, crc: 0 };
+
+/**
+ * Compresses `data` on the libuv threadpool, CHUNK_BYTES at a time, each chunk an
+ * independent deflate stream ended by a sync flush (byte-aligned, not final), so
+ * pieces can be concatenated and the stream ended later with FINAL_BLOCK.
+ * The CRC is computed here while the pool compresses, one chunk per turn.
+ */
+export async function deflateSegment(
+  data: Buffer,
+  strategy: number,
+  level: number,
+): Promise<Segment> {
+  const jobs: Promise<Buffer>[] = [];
+  for (let o = 0; o < data.length; o += CHUNK_BYTES) {
+    jobs.push(
+      deflateRawAsync(data.subarray(o, o + CHUNK_BYTES), {
+        level,
+        strategy,
+        finishFlush: constants.Z_SYNC_FLUSH,
+        chunkSize: OUT_BYTES,
+      }),
+    );
+  }
+  let crc = 0;
+  const parts: Buffer[] = [];
+  let size = 0;
+  for (let i = 0; i < jobs.length; i++) {
+    crc = crcOf(data.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES), crc);
+    const part = await jobs[i]!;
+    parts.push(part);
+    size += part.length;
+  }
+  return { parts, size, rawSize: data.length, crc };
+}
+
+const nanChunks = new Map<string, Promise<Buffer>>();
+
+/**
+ * `rows` float64 NaNs (behavior probabilities of rows recorded before the first one
+ * known): one chunk is compressed once and repeated, its CRC combined arithmetically.
+ */
+export async function nanSegment(rows: number, strategy: number, level: number): Promise<Segment> {
+  const chunkRows = CHUNK_BYTES / 8;
+  const key = `${strategy}/${level}`;
+  const raw = Buffer.from(new Float64Array(chunkRows).fill(Number.NaN).buffer);
+  let full = nanChunks.get(key);
+  if (!full) {
+    full = deflateRawAsync(raw, {
+      level,
+      strategy,
+      finishFlush: constants.Z_SYNC_FLUSH,
+      chunkSize: OUT_BYTES,
+    });
+    nanChunks.set(key, full);
+  }
+  const part = await full;
+  const wholeCrc = crcOf(raw);
+  const parts: Buffer[] = [];
+  let size = 0;
+  let crc = 0;
+  for (let left = rows; left > 0; left -= chunkRows) {
+    const seg: Segment =
+      left >= chunkRows
+        ? { parts: [part], size: part.length, rawSize: CHUNK_BYTES, crc: wholeCrc }
+        : await deflateSegment(raw.subarray(0, left * 8), strategy, level);
+    parts.push(...seg.parts);
+    size += seg.size;
+    crc = crc32Combine(crc, seg.crc, seg.rawSize);
+  }
+  return { parts, size, rawSize: rows * 8, crc };
+}
+
+/** Segment `a` followed by segment `b` (same member). */
+export function joinSegments(a: Segment, b: Segment): Segment {
+  return {
+    parts: [...a.parts, ...b.parts],
+    size: a.size + b.size,
+    rawSize: a.rawSize + b.rawSize,
+    crc: crc32Combine(a.crc, b.crc, b.rawSize),
+  };
+}

@@ -1,0 +1,230 @@
+import type { FileHandle } from "node:fs/promises";
+import { NPZ_MEMBERS } from "./npz-members.js";
+import { crcOf } from "./npz-zip.js";
+
+// Journal of an .npz being recorded (`<name>.npz.journal`), append-only:
+//   header: "GYMNPZJ1" | u32 json length | u32 crc32(json) | json (JournalInfo)
+//   record: u32 RECORD_MAGIC | u32 payload length | u32 crc32(payload) | payload
+//   payload: f64 rows after this record | u32 episodes in it |
+//            per member (NPZ_MEMBERS order): f64 compressed bytes, f64 raw bytes, u32 running CRC |
+//            the members' compressed segments back to back.
+// A member's segments, in record order, are its whole raw-deflate body (without the
+// .npy header): the .npz is rebuilt from them without recompressing. A record whose
+// length or CRC does not check (a torn tail) ends the journal.
+
+const MAGIC = Buffer.from("GYMNPZJ1", "latin1");
+const RECORD_MAGIC = 0x4e50_5a52;
+const RECORD_HEAD = 12;
+const MEMBER_FIELDS = 20;
+/** Journals open for writing in this process (recovery leaves them alone). */
+export const liveJournals: Set<string> = new Set();
+
+/** Bytes of a record before its segments. */
+export const RECORD_PREFIX = RECORD_HEAD + 12 + MEMBER_FIELDS * NPZ_MEMBERS.length;
+
+/** What the journal header says about the dataset. */
+export interface JournalInfo {
+  readonly format: "gymrpc-npz-journal";
+  readonly version: 1;
+  readonly obsDim: number;
+  readonly actDim: number;
+  readonly envId: string;
+  /** Writer process and host, so recovery leaves a live writer's journal alone. */
+  readonly pid: number;
+  readonly host: string;
+  readonly createdAt: string;
+}
+
+/** Running totals of one member: compressed and raw bytes and the CRC of the raw bytes. */
+export interface MemberTotals {
+  compressed: number;
+  raw: number;
+  crc: number;
+}
+
+/** Everything needed to assemble an .npz from a journal prefix. */
+export interface JournalState {
+  readonly info: JournalInfo;
+  /** Offset of the first record. */
+  readonly dataStart: number;
+  /** End of the last whole record. */
+  readonly end: number;
+  readonly rows: number;
+  readonly episodes: number;
+  readonly members: readonly Readonly<MemberTotals>[];
+}
+
+/** The journal header bytes. */
+export function encodeJournalHeader(info: JournalInfo): Buffer {
+  const json = Buffer.from(JSON.stringify(info), "utf8");
+  const head = Buffer.alloc(16);
+  MAGIC.copy(head, 0);
+  head.writeUInt32LE(json.length, 8);
+  head.writeUInt32LE(crcOf(json), 12);
+  return Buffer.concat([head, json]);
+}
+
+/** One member's share of a record. */
+export interface RecordMember {
+  readonly compressed: number;
+  readonly raw: number;
+  readonly crc: number;
+}
+
+/** The bytes of a record (prefix, then the segment parts to write after it). */
+export function encodeRecord(
+  rowsAfter: number,
+  episodes: number,
+  members: readonly RecordMember[],
+  parts: readonly Buffer[],
+): Buffer[] {
+  const prefix = Buffer.alloc(RECORD_PREFIX);
+  let payloadLength = RECORD_PREFIX - RECORD_HEAD;
+  for (const m of members) payloadLength += m.compressed;
+  if (payloadLength > 0xffffffff) throw new RangeError("journal record too large");
+  prefix.writeUInt32LE(RECORD_MAGIC, 0);
+  prefix.writeUInt32LE(payloadLength, 4);
+  prefix.writeDoubleLE(rowsAfter, RECORD_HEAD);
+  prefix.writeUInt32LE(episodes, RECORD_HEAD + 8);
+  members.forEach((m, i) => {
+    const o = RECORD_HEAD + 12 + MEMBER_FIELDS * i;
+    prefix.writeDoubleLE(m.compressed, o);
+    prefix.writeDoubleLE(m.raw, o + 8);
+    prefix.writeUInt32LE(m.crc >>> 0, o + 16);
+  });
+  let crc = crcOf(prefix.subarray(RECORD_HEAD));
+  for (const p of parts) crc = crcOf(p, crc);
+  prefix.writeUInt32LE(crc, 8);
+  return [prefix, ...parts];
+}
+
+/** Reads a file sequentially in large blocks, handing out exact byte ranges. */
+export class FileCursor {
+  private buf: Buffer = Buffer.alloc(0);
+  private bufStart = 0;
+
+  constructor(
+    private readonly fh: FileHandle,
+    /** Next offset to read. */
+    public pos: number,
+    private readonly end: number,
+    private readonly block = 4 << 20,
+  ) {}
+
+  /** The next `n` bytes, or undefined when the file (up to `end`) holds fewer. */
+  async take(n: number): Promise<Buffer | undefined> {
+    if (this.pos + n > this.end) return undefined;
+    const at = this.pos - this.bufStart;
+    if (at < 0 || at + n > this.buf.length) {
+      const want = Math.min(Math.max(n, this.block), this.end - this.pos);
+      const buf = Buffer.allocUnsafe(want);
+      let got = 0;
+      while (got < want) {
+        const { bytesRead } = await this.fh.read(buf, got, want - got, this.pos + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      if (got < n) return undefined;
+      this.buf = buf.subarray(0, got);
+      this.bufStart = this.pos;
+    }
+    const from = this.pos - this.bufStart;
+    this.pos += n;
+    return this.buf.subarray(from, from + n);
+  }
+}
+
+/** Reads and checks the header; undefined when it is missing or torn. */
+export async function readJournalHeader(
+  fh: FileHandle,
+  size: number,
+): Promise<{ info: JournalInfo; dataStart: number } | undefined> {
+  const cur = new FileCursor(fh, 0, size, 1 << 16);
+  const head = await cur.take(16);
+  if (!head?.subarray(0, 8).equals(MAGIC)) return undefined;
+  const json = await cur.take(head.readUInt32LE(8));
+  if (!json || crcOf(json) !== head.readUInt32LE(12)) return undefined;
+  const info = JSON.parse(json.toString("utf8")) as JournalInfo;
+  if (info.format !== "gymrpc-npz-journal" || info.version !== 1) {
+    throw new Error(`unsupported journal format ${info.format} v${info.version}`);
+  }
+  return { info, dataStart: cur.pos };
+}
+
+/** A parsed record: totals after it and its segments, one per member. */
+export interface JournalRecord {
+  readonly rowsAfter: number;
+  readonly episodes: number;
+  readonly members: readonly RecordMember[];
+  readonly segments: readonly Buffer[];
+}
+
+/** The next whole record at the cursor, or undefined at the end or a torn / corrupt tail. */
+export async function readRecord(
+  cur: FileCursor,
+  verify: boolean,
+): Promise<JournalRecord | undefined> {
+  const head = await cur.take(RECORD_HEAD);
+  if (!head || head.readUInt32LE(0) !== RECORD_MAGIC) return undefined;
+  const payloadLength = head.readUInt32LE(4);
+  if (payloadLength < RECORD_PREFIX - RECORD_HEAD) return undefined;
+  const payload = await cur.take(payloadLength);
+  if (!payload || (verify && crcOf(payload) !== head.readUInt32LE(8))) return undefined;
+  const members: RecordMember[] = [];
+  const segments: Buffer[] = [];
+  let o = RECORD_PREFIX - RECORD_HEAD;
+  for (let i = 0; i < NPZ_MEMBERS.length; i++) {
+    const f = 12 + MEMBER_FIELDS * i;
+    const m = {
+      compressed: payload.readDoubleLE(f),
+      raw: payload.readDoubleLE(f + 8),
+      crc: payload.readUInt32LE(f + 16),
+    };
+    if (!Number.isSafeInteger(m.compressed) || o + m.compressed > payload.length) return undefined;
+    members.push(m);
+    segments.push(payload.subarray(o, o + m.compressed));
+    o += m.compressed;
+  }
+  return {
+    rowsAfter: payload.readDoubleLE(0),
+    episodes: payload.readUInt32LE(8),
+    members,
+    segments,
+  };
+}
+
+/** Fresh totals (nothing recorded). */
+export function emptyTotals(): MemberTotals[] {
+  return NPZ_MEMBERS.map(() => ({ compressed: 0, raw: 0, crc: 0 }));
+}
+
+/** Adds a record's members to running totals. */
+export function addRecord(totals: MemberTotals[], members: readonly RecordMember[]): void {
+  members.forEach((m, i) => {
+    const t = totals[i]!;
+    t.compressed += m.compressed;
+    t.raw += m.raw;
+    if (m.raw > 0) t.crc = m.crc;
+  });
+}
+
+/** Reads a journal after a crash: the header and every whole, intact record. */
+export async function scanJournal(fh: FileHandle): Promise<JournalState | undefined> {
+  const { size } = await fh.stat();
+  const header = await readJournalHeader(fh, size);
+  if (!header) return undefined;
+  const cur = new FileCursor(fh, header.dataStart, size);
+  const members = emptyTotals();
+  let rows = 0;
+  let episodes = 0;
+  let end = header.dataStart;
+  for (;;) {
+    const rec = await readRecord(cur, true);
+    if (!rec) break;
+    addRecord(members, rec.members);
+    rows = rec.rowsAfter;
+    episodes += rec.episodes;
+    end = cur.pos;
+  }
+  return { info: header.info, dataStart: header.dataStart, end, rows, episodes, members };
+}

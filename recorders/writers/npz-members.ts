@@ -1,0 +1,184 @@
+import { constants } from "node:zlib";
+import { asNumbers, isTypedArray, shapeSize, type TypedArray } from "../../envs/core/dtype.js";
+import { InvalidArgumentError } from "../../envs/core/errors.js";
+import type { Dict } from "../../envs/core/spaces/dict.js";
+import type { Space, SpaceValue } from "../../envs/core/spaces/space.js";
+import type { Tuple } from "../../envs/core/spaces/tuple.js";
+import type { RecordedEpisode } from "../types.js";
+
+/** One array of the .npz: its name, numpy dtype, row width and deflate strategy. */
+export interface NpzMember {
+  readonly name: string;
+  /** numpy dtype string of the .npy header. */
+  readonly descr: "<f4" | "<f8" | "<i8" | "|b1";
+  readonly itemSize: number;
+  /** Elements per row: the flattened observation, the flattened action, or a scalar. */
+  readonly width: "obs" | "act" | 1;
+  /** zlib strategy: RLE for floats (as small as the default on float data, several times faster), LZ77 for repeating ids. */
+  readonly strategy: number;
+}
+
+const RLE = constants.Z_RLE;
+const LZ = constants.Z_DEFAULT_STRATEGY;
+
+/**
+ * The arrays, in journal and archive order (never reorder: journals store them by index).
+ * rewards and returns_to_go are float32 as in D4RL; behavior_probs is float64 (NaN where unknown)
+ * and only appears once some step carried a behavior probability.
+ */
+export const NPZ_MEMBERS: readonly NpzMember[] = [
+  { name: "states", descr: "<f4", itemSize: 4, width: "obs", strategy: RLE },
+  { name: "actions", descr: "<f4", itemSize: 4, width: "act", strategy: RLE },
+  { name: "rewards", descr: "<f4", itemSize: 4, width: 1, strategy: RLE },
+  { name: "next_states", descr: "<f4", itemSize: 4, width: "obs", strategy: RLE },
+  { name: "terminals", descr: "|b1", itemSize: 1, width: 1, strategy: RLE },
+  { name: "timeouts", descr: "|b1", itemSize: 1, width: 1, strategy: RLE },
+  { name: "episode_ids", descr: "<i8", itemSize: 8, width: 1, strategy: LZ },
+  { name: "returns_to_go", descr: "<f4", itemSize: 4, width: 1, strategy: RLE },
+  { name: "behavior_probs", descr: "<f8", itemSize: 8, width: 1, strategy: LZ },
+];
+
+/** Index of behavior_probs in NPZ_MEMBERS. */
+export const BEHAVIOR_MEMBER = 8;
+
+/** Elements per row of `member` for these dimensions. */
+export function memberWidth(member: NpzMember, obsDim: number, actDim: number): number {
+  return member.width === "obs" ? obsDim : member.width === "act" ? actDim : 1;
+}
+
+/** Writes rows of a space's batched values as float32 rows (gymnasium.spaces.flatten order). */
+export interface RowFlattener {
+  /** Floats per row. */
+  readonly width: number;
+  /** Copies rows [from, from + rows) of `batch` into `out` starting at row `outRow`. */
+  write(batch: SpaceValue, from: number, rows: number, out: Float32Array, outRow: number): void;
+}
+
+interface Leaf {
+  readonly get: (v: SpaceValue) => SpaceValue;
+  readonly offset: number;
+  readonly width: number;
+}
+
+/**
+ * Flattens like gymnasium.spaces.flatten, except that Discrete is one float (the value
+ * itself, start included, not a one-hot vector) and MultiDiscrete its values: seed 000's
+ * consumers expect actions as numbers. Box, MultiBinary: their elements in C order;
+ * Dict: its parts in the space's key order; Tuple: its parts in order. Text is refused.
+ */
+export function rowFlattener(space: Space, field: string): RowFlattener {
+  const leaves: Leaf[] = [];
+  let width = 0;
+  const walk = (s: Space, get: (v: SpaceValue) => SpaceValue): void => {
+    if (s.kind === "dict") {
+      for (const [k, sub] of (s as Dict).spaces) {
+        walk(sub, (v) => (get(v) as Record<string, SpaceValue>)[k]!);
+      }
+    } else if (s.kind === "tuple") {
+      (s as Tuple).spaces.forEach((sub, i) => {
+        walk(sub, (v) => (get(v) as SpaceValue[])[i]!);
+      });
+    } else if (s.kind === "text") {
+      throw new InvalidArgumentError(
+        field,
+        `npz holds numbers only; ${s} cannot be flattened (record jsonl instead)`,
+      );
+    } else {
+      const w = shapeSize(s.shape ?? []);
+      leaves.push({ get, offset: width, width: w });
+      width += w;
+    }
+  };
+  walk(space, (v) => v);
+  const rowWidth = width;
+  return {
+    width: rowWidth,
+    write(batch, from, rows, out, outRow) {
+      for (const leaf of leaves) {
+        const v = leaf.get(batch);
+        const start = from * leaf.width;
+        const end = start + rows * leaf.width;
+        const arr = isTypedArray(v) ? v : typeof v === "number" ? Float64Array.of(v) : undefined;
+        if (!arr || arr.length < end) {
+          throw new TypeError(`${field}: expected ${end} elements in batched layout`);
+        }
+        const part: TypedArray = arr.subarray(start, end);
+        const src = asNumbers(part);
+        if (leaf.width === rowWidth) {
+          out.set(src, outRow * rowWidth);
+          continue;
+        }
+        for (let r = 0; r < rows; r++) {
+          const o = (outRow + r) * rowWidth + leaf.offset;
+          const s = r * leaf.width;
+          for (let j = 0; j < leaf.width; j++) out[o + j] = src[s + j]!;
+        }
+      }
+    },
+  };
+}
+
+/** Reasons an episode ends without the env saying so; its last step is then marked as a timeout. */
+const CUT_SHORT = new Set(["client_disconnected", "server_shutdown", "recording_stopped", "reset"]);
+
+/** The raw bytes of every member for a run of episodes, and what they hold. */
+export interface RawBatch {
+  readonly rows: number;
+  readonly episodes: number;
+  /** One buffer per NPZ_MEMBERS entry. */
+  readonly buffers: readonly Buffer[];
+  /** True when some step carried a behavior probability. */
+  readonly anyBehavior: boolean;
+}
+
+/** Bytes one transition takes across all members. */
+export function rowBytes(obsDim: number, actDim: number): number {
+  return NPZ_MEMBERS.reduce((n, m) => n + m.itemSize * memberWidth(m, obsDim, actDim), 0);
+}
+
+/** Copies episodes into one contiguous buffer per member (one copy of every value). */
+export function buildBatch(
+  episodes: readonly RecordedEpisode[],
+  obs: RowFlattener,
+  act: RowFlattener,
+): RawBatch {
+  let rows = 0;
+  for (const ep of episodes) rows += ep.rewards.length;
+  const states = new Float32Array(rows * obs.width);
+  const next = new Float32Array(rows * obs.width);
+  const actions = new Float32Array(rows * act.width);
+  const rewards = new Float32Array(rows);
+  const terminals = new Uint8Array(rows);
+  const timeouts = new Uint8Array(rows);
+  const ids = new BigInt64Array(rows);
+  const rtg = new Float32Array(rows);
+  const behavior = new Float64Array(rows);
+  let anyBehavior = false;
+  let row = 0;
+  for (const ep of episodes) {
+    const t = ep.rewards.length;
+    if (t === 0) continue;
+    obs.write(ep.observations, 0, t, states, row);
+    obs.write(ep.observations, 1, t, next, row);
+    act.write(ep.actions, 0, t, actions, row);
+    rewards.set(ep.rewards, row);
+    terminals.set(ep.terminations.subarray(0, t), row);
+    timeouts.set(ep.truncations.subarray(0, t), row);
+    const last = row + t - 1;
+    if (CUT_SHORT.has(ep.meta.terminationReason) && !terminals[last]) timeouts[last] = 1;
+    ids.fill(BigInt(ep.meta.episodeId), row, row + t);
+    rtg.set(ep.returnsToGo.subarray(0, t), row);
+    const probs = ep.policy.behaviorProb;
+    behavior.set(probs.subarray(0, t), row);
+    if (!anyBehavior)
+      for (let i = 0; i < t && !anyBehavior; i++) anyBehavior = !Number.isNaN(probs[i]!);
+    row += t;
+  }
+  const bytes = (a: TypedArray) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  return {
+    rows,
+    episodes: episodes.length,
+    buffers: [states, actions, rewards, next, terminals, timeouts, ids, rtg, behavior].map(bytes),
+    anyBehavior,
+  };
+}

@@ -1,0 +1,416 @@
+/**
+ * The .npz writer: seed 000's `np.savez_compressed(states=..., actions=...)` plus the
+ * D4RL-style arrays, all with N = total transitions in episode order:
+ *   states (N, obs_dim) float32, actions (N, act_dim) float32, rewards (N,) float32,
+ *   next_states (N, obs_dim) float32, terminals (N,) bool, timeouts (N,) bool,
+ *   episode_ids (N,) int64, returns_to_go (N,) float32, and behavior_probs (N,) float64
+ *   (NaN where unknown) once any step carried a behavior probability.
+ * Flattening: see rowFlattener (Discrete is one float). timeouts are the env's
+ * truncations, plus the last step of an episode the recording cut short (client gone,
+ * server shutdown, reset mid-episode, recording stopped), so D4RL-style readers split
+ * episodes there. Members are deflated (method 8) with zlib level 1 by default: on float
+ * data the default level gains under 1% and costs several times the CPU.
+ *
+ * Design. A zip's central directory sits at its end, so the .npz cannot grow in place.
+ * Every batch of finished episodes is compressed once (libuv threadpool, never on the
+ * event loop) into one sync-flushed deflate segment per member and appended, with a
+ * CRC, to `<path>.journal`, which is fdatasync'd before those episodes' writeEpisode
+ * calls resolve (calls arriving while a batch is being written share the next fdatasync).
+ * The .npz is then assembled from the journal without recompressing: per member, a
+ * stored deflate block with the .npy header (written last, once N is known), the
+ * member's segments, an empty final block; CRCs are combined arithmetically.
+ * Assembly writes `<path>.tmp`, fsyncs it, renames it over `<path>` and fsyncs the
+ * directory: at open (an empty dataset), at an episode end whenever the time since the
+ * last assembly is at least `rebuildRatio` (10) times that assembly's duration (so it
+ * costs at most ~1/rebuildRatio of the time), and at close, which then deletes the journal.
+ *
+ * Crash-safety guarantee (SIGKILL, and power loss as far as the storage honours fsync):
+ * 1. Once writeEpisode(e) has resolved, e and every episode before it are in the
+ *    journal; recoverNpz(path) (npz-recover.ts) rebuilds `<path>` holding exactly the
+ *    episodes of the journal's intact records: those acknowledged, plus possibly a batch
+ *    whose write completed just before the crash. A torn last record is dropped.
+ * 2. At every moment after open resolved, `<path>` is a complete .npz that numpy.load
+ *    reads, holding the first k finished episodes for some k (0 right after open).
+ * 3. After close resolves, `<path>` holds every episode given to writeEpisode, and no
+ *    journal remains. If close fails, the journal stays for recoverNpz.
+ * Not covered: the episode in progress, and episodes still queued in the Recorder
+ * (whose writeEpisode has not resolved).
+ */
+import type { FileHandle } from "node:fs/promises";
+import { open, unlink } from "node:fs/promises";
+import { hostname } from "node:os";
+import { dirname } from "node:path";
+import { RecordingError } from "../recording-errors.js";
+import type { DatasetWriter, RecordedEpisode, RecordingContext, WriterFactory } from "../types.js";
+import { assembleNpz, syncDir, writeAll } from "./npz-assemble.js";
+import {
+  deflateSegment,
+  EMPTY_SEGMENT,
+  joinSegments,
+  nanSegment,
+  type Segment,
+} from "./npz-compress.js";
+import {
+  addRecord,
+  emptyTotals,
+  encodeJournalHeader,
+  encodeRecord,
+  type JournalInfo,
+  type JournalState,
+  liveJournals,
+} from "./npz-journal.js";
+import {
+  BEHAVIOR_MEMBER,
+  buildBatch,
+  NPZ_MEMBERS,
+  type RawBatch,
+  type RowFlattener,
+  rowBytes,
+  rowFlattener,
+} from "./npz-members.js";
+import { crc32Combine } from "./npz-zip.js";
+
+/** Tuning of the .npz writer. */
+export interface NpzWriterOptions {
+  /** zlib level of every member, 1 (fast, default) to 9. */
+  readonly level?: number;
+  /** Write zip64 structures even when nothing needs them. */
+  readonly forceZip64?: boolean;
+  /** Reassemble the .npz at an episode end once the time since the last assembly is this many times its duration (default 10; Infinity: only at open and close). */
+  readonly rebuildRatio?: number;
+  /** Raw bytes of episodes journaled together (one write, one fdatasync) at most (default 64 MiB). */
+  readonly maxBatchBytes?: number;
+  /** Raw bytes copied per event-loop turn while building a batch (default 4 MiB: a few milliseconds). */
+  readonly sliceBytes?: number;
+}
+
+interface Prepared {
+  readonly rows: number;
+  readonly episodes: number;
+  readonly segments: readonly Segment[];
+}
+
+interface Pending {
+  readonly episode: RecordedEpisode;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/** Writes an .npz through a journal; see the file comment for the guarantee. */
+export class NpzWriter implements DatasetWriter {
+  readonly format = "npz";
+  private readonly journalPath: string;
+  private readonly rowBytes: number;
+  private readonly totals = emptyTotals();
+  private queue: Pending[] = [];
+  private pumping: Promise<void> | undefined;
+  private rebuilding: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+  private failure: RecordingError | undefined;
+  private end: number;
+  private rows = 0;
+  private episodes = 0;
+  /** Rows of every batch taken so far (durable or not). */
+  private rowsTaken = 0;
+  private behaviorTaken = false;
+  /** Journal end covered by the .npz on disk. */
+  private builtEnd = -1;
+  private lastRebuildEnd = 0;
+  private lastRebuildMs = 0;
+
+  private constructor(
+    readonly path: string,
+    private readonly journal: FileHandle,
+    private readonly info: JournalInfo,
+    private readonly dataStart: number,
+    private readonly obs: RowFlattener,
+    private readonly act: RowFlattener,
+    private readonly opts: Required<NpzWriterOptions>,
+  ) {
+    this.journalPath = `${path}.journal`;
+    this.end = dataStart;
+    this.rowBytes = rowBytes(obs.width, act.width);
+  }
+
+  /** Creates the journal (refusing to clobber an unrecovered one) and an empty .npz. */
+  static async open(
+    path: string,
+    ctx: RecordingContext,
+    options: NpzWriterOptions = {},
+  ): Promise<NpzWriter> {
+    const obs = rowFlattener(ctx.observationSpace, "observation_space");
+    const act = rowFlattener(ctx.actionSpace, "action_space");
+    const opts: Required<NpzWriterOptions> = {
+      level: options.level ?? 1,
+      forceZip64: options.forceZip64 ?? false,
+      rebuildRatio: options.rebuildRatio ?? 10,
+      maxBatchBytes: options.maxBatchBytes ?? 64 << 20,
+      sliceBytes: options.sliceBytes ?? 4 << 20,
+    };
+    const journalPath = `${path}.journal`;
+    let fh: FileHandle;
+    try {
+      fh = await open(journalPath, "wx+");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "EEXIST") {
+        throw new RecordingError(
+          path,
+          "exists",
+          `dataset ${path} has an unrecovered journal ${journalPath}: recover it first (recoverNpz / gymrpc recover)`,
+        );
+      }
+      throw RecordingError.fromFs(path, err);
+    }
+    liveJournals.add(journalPath);
+    try {
+      const info: JournalInfo = {
+        format: "gymrpc-npz-journal",
+        version: 1,
+        obsDim: obs.width,
+        actDim: act.width,
+        envId: ctx.envId,
+        pid: process.pid,
+        host: hostname(),
+        createdAt: new Date().toISOString(),
+      };
+      const header = encodeJournalHeader(info);
+      await writeAll(fh, header, 0);
+      await fh.datasync();
+      await syncDir(dirname(path));
+      const writer = new NpzWriter(path, fh, info, header.length, obs, act, opts);
+      await writer.rebuild();
+      return writer;
+    } catch (err) {
+      await fh.close().catch(() => undefined);
+      await unlink(journalPath).catch(() => undefined);
+      liveJournals.delete(journalPath);
+      throw RecordingError.fromFs(path, err);
+    }
+  }
+
+  writeEpisode(episode: RecordedEpisode): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closing) {
+      return Promise.reject(
+        new RecordingError(this.path, "io", `dataset ${this.path} is already closed`),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ episode, resolve, reject });
+      // Started on a microtask so that episodes handed over in the same turn share a batch.
+      this.pumping ??= Promise.resolve().then(() => this.pump());
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.finish();
+    return this.closing;
+  }
+
+  private async finish(): Promise<void> {
+    while (this.pumping) await this.pumping;
+    while (this.rebuilding) await this.rebuilding;
+    try {
+      if (this.builtEnd !== this.end) await this.rebuild();
+    } catch (err) {
+      await this.journal.close().catch(() => undefined);
+      liveJournals.delete(this.journalPath);
+      throw this.failure ?? RecordingError.fromFs(this.path, err);
+    }
+    await this.journal.close().catch(() => undefined);
+    liveJournals.delete(this.journalPath);
+    try {
+      await unlink(this.journalPath);
+      await syncDir(dirname(this.path));
+    } catch (err) {
+      throw RecordingError.fromFs(this.journalPath, err);
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  /**
+   * Two batches in flight at most: while one is written and fdatasync'd, the next
+   * (everything queued meanwhile: group commit) is built and compressed. A batch is
+   * built in slices of sliceBytes, yielding to the event loop between slices, and each
+   * slice's compression starts as soon as it is built. Order-dependent state (row
+   * positions, where behavior_probs starts) is fixed as slices are built, in order;
+   * the totals move only once a batch is durable.
+   */
+  private async pump(): Promise<void> {
+    let committing: Promise<void> | undefined;
+    try {
+      for (;;) {
+        if (this.queue.length === 0) {
+          if (!committing) break;
+          await committing;
+          committing = undefined;
+          continue;
+        }
+        const batch = this.takeBatch();
+        const { built, done } = this.prepare(batch.map((p) => p.episode));
+        done.catch(() => undefined);
+        await built;
+        if (committing) await committing;
+        committing = this.commit(batch, done);
+      }
+    } finally {
+      this.pumping = undefined;
+    }
+  }
+
+  /** The queued episodes up to maxBatchBytes of raw data (at least one). */
+  private takeBatch(): Pending[] {
+    let bytes = 0;
+    let n = 0;
+    for (; n < this.queue.length; n++) {
+      bytes += this.queue[n]!.episode.rewards.length * this.rowBytes;
+      if (n > 0 && bytes > this.opts.maxBatchBytes) break;
+    }
+    return this.queue.splice(0, n);
+  }
+
+  /** Builds a batch slice by slice (`built` settles when all are built) and compresses it (`done`). */
+  private prepare(episodes: readonly RecordedEpisode[]): {
+    built: Promise<void>;
+    done: Promise<Prepared>;
+  } {
+    let markBuilt = () => {};
+    const built = new Promise<void>((resolve) => {
+      markBuilt = resolve;
+    });
+    const done = (async (): Promise<Prepared> => {
+      const slices: Promise<Segment[]>[] = [];
+      let rows = 0;
+      try {
+        if (this.failure) throw this.failure;
+        for (let i = 0; i < episodes.length; ) {
+          let j = i;
+          for (let bytes = 0; j < episodes.length && (j === i || bytes < this.opts.sliceBytes); j++) {
+            bytes += episodes[j]!.rewards.length * this.rowBytes;
+          }
+          const raw = buildBatch(episodes.slice(i, j), this.obs, this.act);
+          rows += raw.rows;
+          slices.push(this.compressSlice(raw));
+          i = j;
+          if (i < episodes.length) await new Promise((r) => setImmediate(r));
+        }
+      } finally {
+        markBuilt();
+      }
+      const done = await Promise.all(slices);
+      const segments = NPZ_MEMBERS.map((_, m) =>
+        done.reduce((acc, seg) => joinSegments(acc, seg[m]!), EMPTY_SEGMENT),
+      );
+      return { rows, episodes: episodes.length, segments };
+    })();
+    return { built, done };
+  }
+
+  /** Starts compressing a built slice; its place in the dataset is fixed now. */
+  private compressSlice(raw: RawBatch): Promise<Segment[]> {
+    const rowsBefore = this.rowsTaken;
+    this.rowsTaken += raw.rows;
+    const backfill = raw.anyBehavior && !this.behaviorTaken ? rowsBefore : 0;
+    const behaviorOn = this.behaviorTaken || raw.anyBehavior;
+    this.behaviorTaken = behaviorOn;
+    const { level } = this.opts;
+    return Promise.all(
+      NPZ_MEMBERS.map(async (m, i): Promise<Segment> => {
+        if (raw.rows === 0 || (i === BEHAVIOR_MEMBER && !behaviorOn)) return EMPTY_SEGMENT;
+        const seg = deflateSegment(raw.buffers[i]!, m.strategy, level);
+        if (i !== BEHAVIOR_MEMBER || backfill === 0) return seg;
+        // The first known probability: rows recorded before get NaN.
+        return joinSegments(await nanSegment(backfill, m.strategy, level), await seg);
+      }),
+    );
+  }
+
+  /** Journals and fdatasyncs a prepared batch, then settles its writeEpisode calls. */
+  private async commit(batch: readonly Pending[], prepared: Promise<Prepared>): Promise<void> {
+    try {
+      if (this.failure) throw this.failure;
+      const { rows, episodes, segments } = await prepared;
+      if (rows > 0) {
+        const members = segments.map((s, i) => ({
+          compressed: s.size,
+          raw: s.rawSize,
+          crc: crc32Combine(this.totals[i]!.crc, s.crc, s.rawSize),
+        }));
+        const rowsAfter = this.rows + rows;
+        const buffers = encodeRecord(
+          rowsAfter,
+          episodes,
+          members,
+          segments.flatMap((s) => s.parts),
+        );
+        await writevAll(this.journal, buffers, this.end);
+        await this.journal.datasync();
+        for (const b of buffers) this.end += b.length;
+        this.rows = rowsAfter;
+        this.episodes += episodes;
+        addRecord(this.totals, members);
+      }
+    } catch (err) {
+      this.failure ??= RecordingError.fromFs(this.path, err);
+      for (const p of batch) p.reject(this.failure);
+      return;
+    }
+    for (const p of batch) p.resolve();
+    this.maybeRebuild();
+  }
+
+  private maybeRebuild(): void {
+    const ratio = this.opts.rebuildRatio;
+    if (this.rebuilding || this.closing || !Number.isFinite(ratio)) return;
+    if (performance.now() - this.lastRebuildEnd < ratio * this.lastRebuildMs) return;
+    // A failed periodic assembly loses nothing (the journal has it all); close retries and reports.
+    this.rebuilding = this.rebuild()
+      .catch(() => undefined)
+      .finally(() => {
+        this.rebuilding = undefined;
+      });
+  }
+
+  private async rebuild(): Promise<void> {
+    const started = performance.now();
+    const state: JournalState = {
+      info: this.info,
+      dataStart: this.dataStart,
+      end: this.end,
+      rows: this.rows,
+      episodes: this.episodes,
+      members: this.totals.map((t) => ({ ...t })),
+    };
+    await assembleNpz(this.journal, state, this.path, { forceZip64: this.opts.forceZip64 });
+    this.builtEnd = state.end;
+    this.lastRebuildEnd = performance.now();
+    this.lastRebuildMs = this.lastRebuildEnd - started;
+  }
+}
+
+/** Writes every buffer at `position` onwards, resuming after short writes. */
+async function writevAll(
+  fh: FileHandle,
+  buffers: readonly Buffer[],
+  position: number,
+): Promise<void> {
+  const rest = buffers.filter((b) => b.length > 0);
+  while (rest.length > 0) {
+    const { bytesWritten } = await fh.writev(rest, position);
+    if (bytesWritten <= 0) throw new Error("journal write made no progress");
+    position += bytesWritten;
+    let skip = bytesWritten;
+    while (rest.length > 0 && skip >= rest[0]!.length) skip -= rest.shift()!.length;
+    if (skip > 0) rest[0] = rest[0]!.subarray(skip);
+  }
+}
+
+/** A factory of .npz writers with these options. */
+export function npzWriterFactory(options: NpzWriterOptions = {}): WriterFactory {
+  return (path, ctx) => NpzWriter.open(path, ctx, options);
+}
+
+/** Opens an .npz writer with the default options. */
+export const createNpzWriter: WriterFactory = npzWriterFactory();
+
+export { recoverNpz } from "./npz-recover.js";

@@ -1,0 +1,116 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { BIN, startCliServer } from "../helpers/cli-server.js";
+
+const run = promisify(execFile);
+
+/** Runs `gymrpc collect` in `cwd`; resolves with its output or rejects with its exit. */
+function collect(cwd: string, ...args: string[]) {
+  return run(process.execPath, [BIN, "collect", "--quiet", ...args], {
+    cwd,
+    env: { ...process.env, FORCE_COLOR: "0" },
+  });
+}
+
+describe("gymrpc collect", () => {
+  it("writes the same JSONL dataset byte for byte whatever --num-envs, with the seed's summary line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gymrpc-collect-"));
+    const common = [
+      "--env",
+      "CartPole-v1",
+      "--policy",
+      "expert",
+      "--epsilon",
+      "0.2",
+      "--episodes",
+      "9",
+      "--steps",
+      "0",
+    ];
+    const one = await collect(dir, ...common, "--num-envs", "1", "--out", "a.jsonl");
+    await collect(dir, ...common, "--num-envs", "4", "--out", "b.jsonl");
+    expect(readFileSync(join(dir, "a.jsonl")).equals(readFileSync(join(dir, "b.jsonl")))).toBe(
+      true,
+    );
+    const lines = readFileSync(join(dir, "a.jsonl"), "utf8").trim().split("\n");
+    expect(one.stdout).toContain(
+      `Saved expert dataset to ${join(dir, "a.jsonl")} with ${lines.length} samples (state_dim=4, action_dim=1)`,
+    );
+    expect(one.stdout).toMatch(/Episodes:\s+9/);
+    const first = JSON.parse(lines[0]!);
+    expect(first.meta.epsilon).toBe(0.2);
+    expect([0.9, 0.1]).toContain(first.meta.behavior_prob);
+  }, 60_000);
+
+  it("rejects bad flags before any work starts", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gymrpc-collect-"));
+    const fail = (args: string[]) =>
+      collect(dir, ...args).then(
+        () => "",
+        (e: { stderr: string; code: number }) => `${e.code} ${e.stderr}`,
+      );
+    expect(await fail(["--env", "CartPol-v1"])).toMatch(
+      /^2 .*unknown env "CartPol-v1".*CartPole-v1/s,
+    );
+    expect(await fail(["--env", "Pendulum-v1", "--policy", "ksp-ff"])).toMatch(
+      /no "ksp-ff" policy; use one of zeros, random, expert/,
+    );
+    expect(await fail(["--env", "CartPole-v1", "--out", "data.csv"])).toMatch(
+      /--out: .*cannot tell the dataset format/,
+    );
+    expect(await fail(["--env", "CartPole-v1", "--config", "sutton_barto_rewards=true"])).toMatch(
+      /sutton_barto_reward/,
+    );
+  }, 60_000);
+
+  it("records on a separate server with --server, inside that server's record directory", async () => {
+    const records = mkdtempSync(join(tmpdir(), "gymrpc-records-"));
+    const server = await startCliServer(["--record-dir", records]);
+    try {
+      const cwd = mkdtempSync(join(tmpdir(), "gymrpc-collect-"));
+      const out = await collect(
+        cwd,
+        "--env",
+        "MountainCar-v0",
+        "--policy",
+        "random",
+        "--episodes",
+        "2",
+        "--steps",
+        "25",
+        "--server",
+        server.address,
+        "--out",
+        "runs/mc.jsonl",
+      );
+      expect(out.stdout).toContain(
+        `Saved expert dataset to ${join(records, "runs", "mc.jsonl")} with 50 samples (state_dim=2, action_dim=1)`,
+      );
+      expect(
+        readFileSync(join(records, "runs", "mc.jsonl"), "utf8")
+          .trim()
+          .split("\n"),
+      ).toHaveLength(50);
+      const escape = await collect(
+        cwd,
+        "--env",
+        "MountainCar-v0",
+        "--server",
+        server.address,
+        "--out",
+        "../x.jsonl",
+      ).then(
+        () => "",
+        (e: { stderr: string }) => e.stderr,
+      );
+      expect(escape).toMatch(/record\.name.*\.\./);
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.exited();
+    }
+  }, 60_000);
+});
