@@ -179,9 +179,9 @@ function infoColumns(reset: Info, infos: readonly Info[], path: string[] = []): 
       const ctor = first0.constructor as new (n: number) => TypedArray;
       const data = new ctor(rows * kind.len);
       if (resetPresent) (data as Float64Array).set(r as unknown as Float64Array, 0);
-      infos.forEach((info, t) =>
-        (data as Float64Array).set(info[key] as Float64Array, (t + 1) * kind.len),
-      );
+      infos.forEach((info, t) => {
+        (data as Float64Array).set(info[key] as Float64Array, (t + 1) * kind.len);
+      });
       const dtype = (Object.keys(DTYPES) as DtypeName[]).find(
         (d) => d !== "bool" && DTYPES[d].ctor === (ctor as unknown),
       );
@@ -195,7 +195,9 @@ function infoColumns(reset: Info, infos: readonly Info[], path: string[] = []): 
     const isBool = kind.k === "bool";
     const data = isBool ? new Uint8Array(rows) : new Float64Array(rows).fill(Number.NaN);
     if (resetPresent) data[0] = Number(r);
-    infos.forEach((info, t) => (data[t + 1] = Number(info[key])));
+    infos.forEach((info, t) => {
+      data[t + 1] = Number(info[key]);
+    });
     out.push({
       desc: {
         role: "info",

@@ -121,17 +121,18 @@ export class H5Writer implements DatasetWriter {
     this.worker
       .call({ op: "write", handle: this.handle, records }, records)
       .then(
-        () => batch.forEach((q) => q.resolve()),
+        () => {
+          for (const q of batch) q.resolve();
+        },
         (err: Error) => {
           this.failure ??= err;
-          batch.forEach((q) => q.reject(err));
-          this.queue.splice(0).forEach((q) => q.reject(err));
+          for (const q of [...batch, ...this.queue.splice(0)]) q.reject(err);
         },
       )
       .finally(() => {
         this.busy = false;
         if (this.queue.length) this.pump();
-        else this.idle.splice(0).forEach((f) => f());
+        else for (const f of this.idle.splice(0)) f();
       });
   }
 

@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Box } from "../envs/core/spaces/box.js";
+import type { RecordedEpisode, RecordingContext } from "../recorders/types.js";
+import { SCHEMA_VERSION } from "../recorders/types.js";
+import { shutdownH5Workers } from "../recorders/writers/h5-host.js";
+import type { H5Format } from "../recorders/writers/h5-journal.js";
+import { H5Writer } from "../recorders/writers/h5-writer.js";
+
+const OBS = 12;
+const ACT = 10;
+const STEPS = 50;
+
+/** A synthetic 50-step episode of seed 000's shape (12-float observations, 10-float actions). */
+function syntheticEpisode(k: number): RecordedEpisode {
+  const observations = new Float32Array((STEPS + 1) * OBS).map((_, i) => Math.sin(i + k));
+  const actions = new Float32Array(STEPS * ACT).map((_, i) => Math.cos(i * k) * 0.5);
+  const rewards = new Float64Array(STEPS).map((_, i) => (i % 7) / 7);
+  const returnsToGo = new Float64Array(STEPS);
+  for (let i = STEPS - 1, acc = 0; i >= 0; i--) returnsToGo[i] = acc += rewards[i]!;
+  const terminations = new Uint8Array(STEPS);
+  terminations[STEPS - 1] = 1;
+  const now = new Date().toISOString();
+  return {
+    meta: {
+      episodeId: k,
+      seed: k,
+      envId: "SDN-v0",
+      config: {},
+      policyId: "zeros",
+      subEnv: 0,
+      length: STEPS,
+      totalReturn: returnsToGo[0]!,
+      terminationReason: "terminated",
+      success: undefined,
+      trajectoryHash: "0".repeat(64),
+      schemaVersion: SCHEMA_VERSION,
+      startedAt: now,
+      endedAt: now,
+      resetInfo: {},
+    },
+    observations,
+    actions,
+    rewards,
+    terminations,
+    truncations: new Uint8Array(STEPS),
+    returnsToGo,
+    infos: Array.from({ length: STEPS }, () => ({})),
+    policy: {
+      behaviorProb: new Float64Array(STEPS).fill(Number.NaN),
+      epsilon: new Float64Array(STEPS).fill(Number.NaN),
+      wasExploratory: new Uint8Array(STEPS).fill(255),
+      greedyActions: undefined,
+      policyIds: new Array(STEPS).fill("zeros"),
+      meta: new Array(STEPS).fill(undefined),
+    },
+  };
+}
+
+const ctx: RecordingContext = {
+  envId: "SDN-v0",
+  config: {},
+  observationSpace: new Box(0, 1, [OBS], "float32"),
+  actionSpace: new Box(-1, 1, [ACT], "float32"),
+  policyId: "zeros",
+  metadata: {},
+};
+
+/**
+ * Transitions per second of an HDF5-based writer (default: the `hdf5`
+ * format) on seed 000's shape: synthetic 50-step episodes, `transitions`
+ * (default 200,000) in all, written as fast as the writer takes them, from
+ * open to the end of close. `compressed`: gzip level 4, else none.
+ */
+export async function hdf5TransitionsPerSecond(opts: {
+  compressed: boolean;
+  format?: H5Format;
+  transitions?: number;
+}): Promise<number> {
+  const format = opts.format ?? "hdf5";
+  const episodes = Math.ceil((opts.transitions ?? 200_000) / STEPS);
+  const templates = Array.from({ length: 16 }, (_, k) => syntheticEpisode(k));
+  const dir = mkdtempSync(join(tmpdir(), "gymrpc-h5-bench-"));
+  const path = (name: string) => join(dir, format === "minari" ? name : `${name}.h5`);
+  try {
+    // Warm-up: start the worker and load h5wasm outside the timing.
+    await (await H5Writer.open(format, path("warmup"), ctx)).close();
+    const t0 = performance.now();
+    const writer = await H5Writer.open(format, path("bench"), ctx, {
+      gzip: opts.compressed ? 4 : 0,
+    });
+    const writes: Promise<void>[] = [];
+    for (let k = 0; k < episodes; k++) {
+      const t = templates[k % templates.length]!;
+      writes.push(writer.writeEpisode({ ...t, meta: { ...t.meta, episodeId: k } }));
+    }
+    await Promise.all(writes);
+    await writer.close();
+    return (episodes * STEPS) / ((performance.now() - t0) / 1000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const fmt = (process.argv[2] ?? "hdf5") as H5Format;
+  for (const compressed of [false, true]) {
+    const rate = await hdf5TransitionsPerSecond({ compressed, format: fmt });
+    console.log(
+      `${fmt} ${compressed ? "gzip-4" : "uncompressed"}: ${Math.round(rate).toLocaleString("en-US")} transitions/s`,
+    );
+  }
+  await shutdownH5Workers();
+}
