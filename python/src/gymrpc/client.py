@@ -175,6 +175,10 @@ class Client:
             # gymrpc retries make/reset itself; the channel's transparent retry layer
             # buffers every message and costs latency on the step path.
             "grpc.enable_retries": 0,
+            # While the server is down the channel fails calls fast and reconnects on its
+            # own backoff (1 s and growing by default); keep it in step with ours.
+            "grpc.initial_reconnect_backoff_ms": max(1, int(retry_backoff * 1000)),
+            "grpc.max_reconnect_backoff_ms": max(1, int(max_backoff * 1000)),
         }
         if server_name_override:
             options["grpc.ssl_target_name_override"] = server_name_override
