@@ -4,8 +4,10 @@ import { pino } from "pino";
 import { collectCommand } from "../client/collect/collect-command.js";
 import type { Registry } from "../envs/core/registry.js";
 import { createDefaultRegistry } from "../envs/default-registry.js";
+import { formatSummary, inspectDataset } from "../recorders/inspect/inspect.js";
 import { FORMATS } from "../recorders/output-path.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, startServer } from "./create-server.js";
+import { sdnCommand } from "./sdn-command.js";
 import { DEFAULT_SESSION_LIMITS } from "./session-manager.js";
 
 const positiveInt = (name: string) => (v: string) => {
@@ -127,6 +129,22 @@ export function envsCommand(registry: () => Registry): Command {
     });
 }
 
+/** The `gymrpc inspect` command. */
+export function inspectCommand(): Command {
+  return new Command("inspect")
+    .description(
+      "print the stats and a shape/dtype summary of a dataset (.npz, .jsonl(.gz), .h5, Minari dir)",
+    )
+    .argument("<path>", "dataset file or Minari directory")
+    .option("--json", "print JSON")
+    .action(async (path: string, o: { json?: boolean }) => {
+      const summary = await inspectDataset(path);
+      process.stdout.write(
+        o.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`,
+      );
+    });
+}
+
 /** Runs the gymrpc command line. */
 export async function main(argv: readonly string[]): Promise<void> {
   const registry = () => createDefaultRegistry();
@@ -134,7 +152,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     .description("Gymnasium environments over gRPC, with server-side dataset recording")
     .addCommand(serveCommand(registry))
     .addCommand(envsCommand(registry))
+    .addCommand(sdnCommand())
     .addCommand(collectCommand())
+    .addCommand(inspectCommand())
     .showHelpAfterError();
   try {
     await program.parseAsync(argv);

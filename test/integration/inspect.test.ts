@@ -1,0 +1,63 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { formatSummary, inspectDataset } from "../../recorders/inspect/inspect.js";
+import { BIN } from "../helpers/cli-server.js";
+
+const run = promisify(execFile);
+
+describe("gymrpc inspect", () => {
+  it.each([
+    ["x.npz", "states", [60, 3], "float32"],
+    ["x.jsonl", "state", [60, 3], "number"],
+    ["x.jsonl.gz", "next_state", [60, 3], "number"],
+    ["x.h5", "episode_{i}/observations", [60, 3], "float32"],
+    ["x.d4rl.h5", "observations", [60, 3], "float32"],
+    ["x-minari", "episode_{i}/observations", [63, 3], "float32"],
+  ])(
+    "summarizes %s written by a real recording",
+    async (name, array, shape, dtype) => {
+      const dir = mkdtempSync(join(tmpdir(), "gymrpc-inspect-"));
+      await run(
+        process.execPath,
+        [
+          BIN,
+          "collect",
+          "--quiet",
+          "--env",
+          "Pendulum-v1",
+          "--episodes",
+          "3",
+          "--steps",
+          "20",
+          "--out",
+          name,
+        ],
+        {
+          cwd: dir,
+        },
+      );
+      const s = await inspectDataset(join(dir, name));
+      expect(s.totalEpisodes).toBe(3);
+      expect(s.totalSteps).toBe(60);
+      expect(s.meanEpisodeLength).toBe(20);
+      expect(s.meanReward).toBeLessThan(0);
+      expect(s.fileSizeMb).toBeGreaterThan(0);
+      expect(s.arrays.find((a) => a.name === array)).toMatchObject({ shape, dtype });
+      const text = formatSummary(s);
+      expect(text).toMatch(/Episodes:\s+3/);
+      const cli = await run(process.execPath, [BIN, "inspect", join(dir, name)]);
+      expect(cli.stdout).toBe(`${text}\n`);
+    },
+    60_000,
+  );
+
+  it("says clearly when a path is not a dataset", async () => {
+    await expect(inspectDataset("/nonexistent/x.npz")).rejects.toThrow(/no dataset at/);
+    const dir = mkdtempSync(join(tmpdir(), "gymrpc-inspect-"));
+    await expect(inspectDataset(dir)).rejects.toThrow(/not a Minari dataset/);
+  });
+});
