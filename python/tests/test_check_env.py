@@ -45,11 +45,15 @@ def test_check_env_passes_through_gymnasium_make(target: str, env_id: str) -> No
         ours = checker_warnings(env)
     finally:
         env.close()
-    theirs = (
-        checker_warnings(gym.make(env_id), skip_render_check=True)
-        if env_id in gym.registry
-        else set()
-    )
+    if env_id in gym.registry:
+        theirs = checker_warnings(gym.make(env_id), skip_render_check=True)
+    else:
+        # Gymnasium has no such env: allow what check_env says of any env gym.make wraps.
+        theirs = {
+            w
+            for w in checker_warnings(gym.make("CartPole-v1"), skip_render_check=True)
+            if "different from the unwrapped version" in w
+        }
     assert ours <= theirs, f"warnings Gymnasium's own {env_id} does not raise: {ours - theirs}"
 
 

@@ -190,9 +190,21 @@ def test_info_scalars_become_python_numbers_and_vector_masks_bools() -> None:
     assert info["x"] == 1.5 and type(info["x"]) is float
     assert info["ok"] is True
     assert info["name"] == "hi"
-    vinfo = codec.decode_info(d, vector=True)
+    vinfo = codec.decode_info(d, vector=True, num_envs=2)
     assert vinfo["_v"].dtype == np.bool_
     assert vinfo["_v"].tolist() == [True, False]
+    assert vinfo["v"].shape == (2,)
+
+
+def test_flat_vector_info_arrays_get_one_row_per_sub_env() -> None:
+    d = tensor_pb2.DictValue()
+    for key, arr in (("w", np.arange(6.0)), ("_w", np.array([True, True, False]))):
+        e = d.entries.add()
+        e.key = key
+        codec.encode_tensor(arr, e.value.tensor)
+    info = codec.decode_info(d, vector=True, num_envs=3)
+    assert info["w"].shape == (3, 2)
+    assert info["w"][1].tolist() == [2.0, 3.0]
 
 
 def parse_step(raw: bytes) -> tensor_pb2.Value:

@@ -11,6 +11,18 @@ from gymnasium.vector.utils import batch_space
 import gymrpc
 
 
+def check_vector_info(infos: dict, n: int) -> None:
+    """Gymnasium's vector info layout: info[k] batched, info["_k"] a bool mask of shape (n,)."""
+    assert isinstance(infos, dict)
+    for key, value in infos.items():
+        if key.startswith("_"):
+            continue
+        mask = infos[f"_{key}"]
+        assert mask.dtype == np.bool_ and mask.shape == (n,)
+        if isinstance(value, np.ndarray):
+            assert len(value) == n
+
+
 def test_make_vec_is_a_vector_env_with_batched_spaces(target: str, env_id: str) -> None:
     with gymrpc.make_vec(env_id, 3, target) as envs:
         assert isinstance(envs, gym.vector.VectorEnv)
@@ -25,9 +37,10 @@ def test_make_vec_is_a_vector_env_with_batched_spaces(target: str, env_id: str) 
         assert obs.shape == (3, *envs.single_observation_space.shape)
         assert obs.dtype == envs.single_observation_space.dtype
         assert envs.observation_space.contains(obs)
-        assert infos == {}
+        check_vector_info(infos, 3)
         obs, rewards, terminations, truncations, infos = envs.step(envs.action_space.sample())
         assert envs.observation_space.contains(obs)
+        check_vector_info(infos, 3)
         assert rewards.dtype == np.float64 and rewards.shape == (3,)
         assert terminations.dtype == np.bool_ and terminations.shape == (3,)
         assert truncations.dtype == np.bool_ and truncations.shape == (3,)

@@ -254,10 +254,14 @@ def decode_value(v: tensor_pb2.Value, path: str = "value") -> Any:
     return None
 
 
-def decode_info(d: tensor_pb2.DictValue, vector: bool = False) -> dict[str, Any]:
+def decode_info(
+    d: tensor_pb2.DictValue, vector: bool = False, num_envs: int | None = None
+) -> dict[str, Any]:
     """An info dict: scalar numbers become float (or int, bool), arrays stay arrays.
 
-    In a vector session the ``"_key"`` masks of Gymnasium's layout are bool arrays.
+    In a vector session (Gymnasium's layout) the ``"_key"`` masks are bool arrays and
+    every batched array has ``num_envs`` rows: one that arrives flat (sub-env arrays
+    concatenated) is reshaped to ``(num_envs, -1)``.
     """
     if not d.entries:
         return {}
@@ -266,13 +270,20 @@ def decode_info(d: tensor_pb2.DictValue, vector: bool = False) -> dict[str, Any]
         out[e.key] = _info_value(e.value, f"info.{e.key}", vector)
     if vector:
         for key, value in out.items():
-            if (
-                key.startswith("_")
-                and key[1:] in out
-                and isinstance(value, np.ndarray)
-                and value.dtype != np.bool_
+            if not isinstance(value, np.ndarray):
+                continue
+            if key.startswith("_") and key[1:] in out:
+                if value.dtype != np.bool_:
+                    out[key] = value.astype(np.bool_)
+            elif (
+                f"_{key}" in out
+                and num_envs
+                and value.ndim == 1
+                and value.size != num_envs
+                and value.size % num_envs == 0
+                and value.dtype != object
             ):
-                out[key] = value.astype(np.bool_)
+                out[key] = value.reshape(num_envs, -1)
     return out
 
 

@@ -100,7 +100,7 @@ class RemoteVectorEnv(VectorEnv[Any, Any, Any], SessionOwner):
         base = self._base_seed(seed)
         super().reset(seed=base)
         r = self._reset_request(base, options)
-        return self._decode_obs(r.observation), decode_info(r.info, vector=True)
+        return self._decode_obs(r.observation), decode_info(r.info, True, self.num_envs)
 
     def step(self, actions: Any) -> tuple[Any, np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
         """Steps every sub-env with its row of ``actions``:
@@ -110,7 +110,7 @@ class RemoteVectorEnv(VectorEnv[Any, Any, Any], SessionOwner):
         rewards = self._array(s.reward, _F64, tensor_pb2.DTYPE_FLOAT64, "reward")
         terminations = self._array(s.terminated, _BOOL, tensor_pb2.DTYPE_BOOL, "terminated")
         truncations = self._array(s.truncated, _BOOL, tensor_pb2.DTYPE_BOOL, "truncated")
-        infos = decode_info(s.info, vector=True) if s.info.entries else {}
+        infos = decode_info(s.info, True, self.num_envs) if s.info.entries else {}
         return obs, rewards, terminations, truncations, infos
 
     def _array(
