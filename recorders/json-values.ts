@@ -10,7 +10,8 @@ import type { Tuple } from "../envs/core/spaces/tuple.js";
  * json.loads reads); strict JSON parsers need to be told to accept them.
  */
 export function jsonNumber(x: number): string {
-  if (Number.isFinite(x)) return String(x);
+  // x - x is 0 for finite numbers and NaN otherwise: one cheap test on the hot path.
+  if (x - x === 0) return `${x}`;
   if (Number.isNaN(x)) return "NaN";
   return x > 0 ? "Infinity" : "-Infinity";
 }
@@ -18,15 +19,19 @@ export function jsonNumber(x: number): string {
 /** Row-major elements of `arr` as nested JSON lists of `shape` (numpy's tolist). */
 export function jsonTensor(arr: TypedArray, shape: readonly number[], offset = 0): string {
   if (shape.length === 0) return jsonNumber(Number(arr[offset]));
-  const [n, ...rest] = shape as [number, ...number[]];
+  const n = shape[0]!;
+  if (shape.length === 1) {
+    // String concatenation builds ropes; cheaper than an array and join for short rows.
+    if (n === 0) return "[]";
+    let out = `[${jsonNumber(Number(arr[offset]))}`;
+    for (let i = 1; i < n; i++) out += `,${jsonNumber(Number(arr[offset + i]))}`;
+    return `${out}]`;
+  }
+  const rest = shape.slice(1);
   let stride = 1;
   for (const d of rest) stride *= d;
   const parts: string[] = new Array(n);
-  if (rest.length === 0) {
-    for (let i = 0; i < n; i++) parts[i] = jsonNumber(Number(arr[offset + i]));
-  } else {
-    for (let i = 0; i < n; i++) parts[i] = jsonTensor(arr, rest, offset + i * stride);
-  }
+  for (let i = 0; i < n; i++) parts[i] = jsonTensor(arr, rest, offset + i * stride);
   return `[${parts.join(",")}]`;
 }
 

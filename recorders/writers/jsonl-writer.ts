@@ -196,27 +196,28 @@ export class JsonlWriter implements DatasetWriter {
     }
   }
 
+  // The meta object written directly as JSON: fixed keys first, then optional ones.
   private meta(r: TransitionRecord): string {
-    const meta: Record<string, InfoValue | undefined> = {};
-    for (const k of Object.keys(r.info)) if (k !== "action_mask") meta[k] = r.info[k];
-    // The sub-env is in the episode index only, so lines do not depend on how many sub-envs ran.
-    meta.episode_id = r.episodeId;
-    meta.step = r.step;
-    meta.terminated = r.terminated;
-    meta.truncated = r.truncated;
-    const p = r.policy;
-    meta.policy_id = p?.policyId ?? this.ctx.policyId;
-    let extra = "";
-    if (p) {
-      if (p.behaviorProb !== undefined) meta.behavior_prob = p.behaviorProb;
-      if (p.wasExploratory !== undefined) meta.was_exploratory = p.wasExploratory;
-      if (p.epsilon !== undefined) meta.epsilon = p.epsilon;
-      if (p.greedyAction !== undefined)
-        extra += `,"greedy_action":${jsonSpaceValue(this.ctx.actionSpace, p.greedyAction)}`;
-      if (p.meta) for (const [k, v] of Object.entries(p.meta)) meta[k] = v as InfoValue;
+    let out = "{";
+    for (const k of Object.keys(r.info)) {
+      if (k !== "action_mask") out += `${JSON.stringify(k)}:${jsonInfoValue(r.info[k])},`;
     }
-    const body = jsonObject(meta);
-    return extra ? `${body.slice(0, -1)}${extra}}` : body;
+    const p = r.policy;
+    out +=
+      `"episode_id":${r.episodeId},"step":${r.step},"terminated":${r.terminated},"truncated":${r.truncated},` +
+      `"policy_id":${JSON.stringify(p?.policyId ?? this.ctx.policyId)}`;
+    if (p) {
+      if (p.behaviorProb !== undefined) out += `,"behavior_prob":${jsonNumber(p.behaviorProb)}`;
+      if (p.wasExploratory !== undefined) out += `,"was_exploratory":${p.wasExploratory}`;
+      if (p.epsilon !== undefined) out += `,"epsilon":${jsonNumber(p.epsilon)}`;
+      if (p.greedyAction !== undefined) {
+        out += `,"greedy_action":${jsonSpaceValue(this.ctx.actionSpace, p.greedyAction)}`;
+      }
+      if (p.meta)
+        for (const [k, v] of Object.entries(p.meta))
+          out += `,${JSON.stringify(k)}:${jsonInfoValue(v as InfoValue)}`;
+    }
+    return `${out}}`;
   }
 }
 
