@@ -4,6 +4,7 @@ import { mountainCarContinuousRegistration } from "./classic-control/mountain-ca
 import { mountainCarRegistration } from "./classic-control/mountain-car-registration.js";
 import { pendulumRegistration } from "./classic-control/pendulum-registration.js";
 import { Registry } from "./core/registry.js";
+import { sdnRoutingRegistration } from "./sdn/sdn-routing-registration.js";
 
 /** A registry holding every env gymrpc ships. */
 export function createDefaultRegistry(): Registry {
@@ -14,6 +15,7 @@ export function createDefaultRegistry(): Registry {
     mountainCarRegistration,
     mountainCarContinuousRegistration,
     pendulumRegistration,
+    sdnRoutingRegistration,
   ]) {
     registry.register(reg);
   }

@@ -8,6 +8,7 @@ import {
   MountainCarContinuousConfig,
 } from "../proto/gen/ts/gymrpc/v1/envs/mountain_car.js";
 import { PendulumConfig } from "../proto/gen/ts/gymrpc/v1/envs/pendulum.js";
+import { SdnRoutingConfig } from "../proto/gen/ts/gymrpc/v1/envs/sdn.js";
 
 type Decoder = (bytes: Uint8Array) => object;
 
@@ -18,6 +19,7 @@ export const TYPED_CONFIGS: ReadonlyMap<string, Decoder> = new Map<string, Decod
   ["gymrpc.v1.envs.MountainCarConfig", (b) => MountainCarConfig.decode(b)],
   ["gymrpc.v1.envs.MountainCarContinuousConfig", (b) => MountainCarContinuousConfig.decode(b)],
   ["gymrpc.v1.envs.AcrobotConfig", (b) => AcrobotConfig.decode(b)],
+  ["gymrpc.v1.envs.SdnRoutingConfig", (b) => SdnRoutingConfig.decode(b)],
 ]);
 
 const camel = (snake: string) => snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
