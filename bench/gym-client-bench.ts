@@ -1,5 +1,6 @@
 import { credentials } from "@grpc/grpc-js";
 import { connect } from "../client/connect.js";
+import type { RecordOptions } from "../client/recording.js";
 import { createRng } from "../envs/core/rng.js";
 import { encodeTensor } from "../proto/codec/tensor-codec.js";
 import {
@@ -84,9 +85,10 @@ export async function vectorThroughput(
   target: string,
   numEnvs: number,
   seconds: number,
+  record?: RecordOptions,
 ): Promise<VectorThroughput> {
   const client = connect(target);
-  const env = await client.makeVec("CartPole-v1", numEnvs);
+  const env = await client.makeVec("CartPole-v1", numEnvs, record ? { record } : {});
   await env.reset({ seed: 0 });
   const rng = createRng(1);
   // One byte per action: uint8 casts safely to the space's int64.

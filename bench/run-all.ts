@@ -2,7 +2,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { startChild } from "./child-process.js";
 import { http2Floor, tcpFloor } from "./floors.js";
 import { streamStepLatency, unaryStepLatency, vectorThroughput } from "./gym-client-bench.js";
+import { hdf5TransitionsPerSecond } from "./hdf5-writer-bench.js";
 import { inProcessStepRates } from "./in-process-bench.js";
+import { jsonlTransitionsPerSecond } from "./jsonl-writer-bench.js";
+import { npzTransitionsPerSecond } from "./npz-writer-bench.js";
+import { runPythonBench } from "./python-bench-runner.js";
 import type { LatencyStats } from "./stats.js";
 
 // `npm run bench`: every figure of the foundation in one run, so ratios compare like with like.
@@ -46,6 +50,85 @@ try {
   }
   results.vector = vec;
 
+  console.log(
+    "\nRecording: writer throughput for seed 000's shape (12-float obs, 10-float action):",
+  );
+  const writers: [string, () => Promise<number>][] = [
+    ["npz", () => npzTransitionsPerSecond({ transitions: quick ? 100_000 : 200_000 })],
+    ["hdf5 (uncompressed)", () => hdf5TransitionsPerSecond({ compressed: false })],
+    ["hdf5 (gzip)", () => hdf5TransitionsPerSecond({ compressed: true })],
+    ["jsonl", () => jsonlTransitionsPerSecond({ transitions: quick ? 50_000 : 200_000 })],
+    [
+      "jsonl.gz",
+      () => jsonlTransitionsPerSecond({ gz: true, transitions: quick ? 50_000 : 200_000 }),
+    ],
+  ];
+  const writerRates: Record<string, number> = {};
+  for (const [name, f] of writers) {
+    writerRates[name] = await f();
+    console.log(
+      `  ${name.padEnd(22)} ${Math.round(writerRates[name]!).toLocaleString("en-US").padStart(12)} transitions/s`,
+    );
+  }
+  results.writers = writerRates;
+
+  console.log("\nVectorized CartPole at 1024 envs, recording off vs on (npz), alternating runs:");
+  const offOn: { off: number[]; on: number[] } = { off: [], on: [] };
+  for (let round = 0; round < (quick ? 1 : 2); round++) {
+    offOn.off.push((await vectorThroughput(gym.info.tcp, 1024, SECONDS)).stepsPerSecond);
+    const name = `bench-${round}.npz`;
+    offOn.on.push(
+      (await vectorThroughput(gym.info.tcp, 1024, SECONDS, { name, overwrite: true }))
+        .stepsPerSecond,
+    );
+  }
+  const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+  const recOff = mean(offOn.off);
+  const recOn = mean(offOn.on);
+  console.log(
+    `  recording off  ${Math.round(recOff).toLocaleString("en-US").padStart(12)} env-steps/s`,
+  );
+  console.log(
+    `  recording on   ${Math.round(recOn).toLocaleString("en-US").padStart(12)} env-steps/s   (cost ${((1 - recOn / recOff) * 100).toFixed(1)}%)`,
+  );
+  results.recording = { off: recOff, on: recOn };
+
+  const python = runPythonBench(gym.info.tcp, quick);
+  if (python) {
+    console.log("\nPython client (same server), and Gymnasium in process:");
+    const ps = python.python_stream_step as { p50_us: number; p99_us: number };
+    console.log(
+      `  CartPole step, Session stream, TCP   p50 ${us(ps.p50_us).padStart(10)}   p99 ${us(ps.p99_us).padStart(10)}`,
+    );
+    for (const v of python.python_vector as {
+      num_envs: number;
+      env_steps_per_second: number;
+      p99_us: number;
+    }[]) {
+      console.log(
+        `  gymrpc vectorized, ${String(v.num_envs).padStart(4)} envs     ${Math.round(v.env_steps_per_second).toLocaleString("en-US").padStart(12)} env-steps/s   p99 ${us(v.p99_us)}`,
+      );
+    }
+    console.log(
+      `  gymnasium gym.make CartPole-v1       ${Math.round(
+        python.gymnasium_single_steps_per_second as number,
+      )
+        .toLocaleString("en-US")
+        .padStart(12)} steps/s`,
+    );
+    for (const v of python.gymnasium_vector as {
+      num_envs: number;
+      env_steps_per_second: number;
+    }[]) {
+      console.log(
+        `  gymnasium vector_entry_point, ${String(v.num_envs).padStart(4)}   ${Math.round(v.env_steps_per_second).toLocaleString("en-US").padStart(12)} env-steps/s`,
+      );
+    }
+    results.python = python;
+  } else {
+    console.log("\nPython client: skipped (no .venv; run `npm test` once to create it)");
+  }
+
   const inproc = inProcessStepRates(SECONDS);
   console.log("\nIn process, no gRPC:");
   console.log(
@@ -80,6 +163,46 @@ try {
       `${(v1024.latency.p99 / v1024.latency.p50).toFixed(2)}x`,
     ],
   ];
+  if (python) {
+    const p1024 = (
+      python.python_vector as { num_envs: number; env_steps_per_second: number }[]
+    ).find((v) => v.num_envs === 1024);
+    const pStep = (python.python_stream_step as { p50_us: number }).p50_us;
+    checks.push(
+      [
+        "python 1024 envs >= 1,000,000 env-steps/s",
+        (p1024?.env_steps_per_second ?? 0) >= 1e6,
+        `${((p1024?.env_steps_per_second ?? 0) / 1e6).toFixed(2)}M`,
+      ],
+      [
+        "python step p50 <= 2x TS client's",
+        pStep <= 2 * streamTcp.p50,
+        `${(pStep / streamTcp.p50).toFixed(2)}x`,
+      ],
+    );
+  }
+  checks.push(
+    [
+      "npz >= 3,000,000 transitions/s",
+      (writerRates.npz ?? 0) >= 3e6,
+      `${((writerRates.npz ?? 0) / 1e6).toFixed(2)}M`,
+    ],
+    [
+      "hdf5 uncompressed >= 3,000,000 transitions/s",
+      (writerRates["hdf5 (uncompressed)"] ?? 0) >= 3e6,
+      `${((writerRates["hdf5 (uncompressed)"] ?? 0) / 1e6).toFixed(2)}M`,
+    ],
+    [
+      "jsonl >= 200,000 transitions/s",
+      (writerRates.jsonl ?? 0) >= 2e5,
+      `${((writerRates.jsonl ?? 0) / 1e3).toFixed(0)}k`,
+    ],
+    [
+      "recording costs <= 5% of step throughput",
+      recOn >= 0.95 * recOff,
+      `${((1 - recOn / recOff) * 100).toFixed(1)}%`,
+    ],
+  );
   console.log("\nTargets:");
   for (const [name, ok, got] of checks)
     console.log(`  ${ok ? "MET " : "MISS"}  ${name.padEnd(38)} (${got})`);

@@ -9,7 +9,9 @@ import type {
 } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import type { MaybePromise } from "../envs/core/env.js";
+import { InvalidArgumentError } from "../envs/core/errors.js";
 import type { Registry } from "../envs/core/registry.js";
+import { decodeError } from "../proto/codec/service-definition.js";
 import { encodeSpec } from "../proto/codec/spec-codec.js";
 import type {
   CloseSessionRequest,
@@ -63,6 +65,17 @@ export interface EnvServiceDeps {
   readonly recording: RecordingConfig;
 }
 
+/** Throws InvalidArgumentError for a request whose bytes did not decode. */
+function rejectUndecodable(req: object): void {
+  const err = decodeError(req);
+  if (err) {
+    throw new InvalidArgumentError(
+      "request",
+      `cannot decode the request: ${err} (64-bit integers such as seeds must be below 2^53)`,
+    );
+  }
+}
+
 /** Throws UnauthenticatedError unless the call carries the expected bearer token. */
 function checkAuth(metadata: Metadata, token: string | undefined): void {
   if (token === undefined) return;
@@ -104,6 +117,7 @@ export function createEnvService(deps: EnvServiceDeps): EnvServiceServer {
       };
       try {
         checkAuth(call.metadata, deps.authToken);
+        rejectUndecodable(call.request as object);
         const res = fn(call.request, call);
         if (res instanceof Promise) res.then((r) => callback(null, r), fail);
         else callback(null, res);
@@ -223,6 +237,7 @@ function handleStream(
       checkAuth(call.metadata, deps.authToken);
       authorized = true;
     }
+    rejectUndecodable(req);
     const r = req.request;
     switch (r?.$case) {
       case "make": {

@@ -76,7 +76,7 @@ export function stepAction(req: StepRequest, session: Session) {
 export function resetResponse(session: Session, r: SessionReset): ResetResponse {
   return {
     observation: encodeValue(session.observationSpace, r.observation),
-    info: encodeInfo(r.info),
+    info: encodeInfo(r.info, session.numEnvs),
   };
 }
 
@@ -88,7 +88,7 @@ export function stepResponse(session: Session, r: SessionStep): StepResponse {
     reward: encodeTensor(r.reward, shape),
     terminated: encodeTensor(r.terminated, shape, "bool"),
     truncated: encodeTensor(r.truncated, shape, "bool"),
-    info: encodeInfo(r.info),
+    info: encodeInfo(r.info, session.numEnvs),
   };
 }
 

@@ -37,11 +37,27 @@ function serializer<T>(codec: Codec<T>): (v: T) => Buffer {
   };
 }
 
+/** Marks a request the server could not decode, so the handler answers INVALID_ARGUMENT instead of the stream dying. */
+export const DECODE_ERROR = Symbol("gymrpc.decodeError");
+
+/** The decoding failure of a request, if it had one. */
+export function decodeError(req: object): string | undefined {
+  return (req as { [DECODE_ERROR]?: string })[DECODE_ERROR];
+}
+
 function method<Req, Res, M extends object>(m: M, req: Codec<Req>, res: Codec<Res>) {
   return {
     ...m,
     requestSerialize: serializer(req),
-    requestDeserialize: (b: Buffer) => req.decode(b),
+    // grpc-js ends a whole stream when a message fails to decode (e.g. a 64-bit seed beyond
+    // 2^53, which ts-proto refuses); hand the handler a marked empty request instead.
+    requestDeserialize: (b: Buffer): Req => {
+      try {
+        return req.decode(b);
+      } catch (e) {
+        return { [DECODE_ERROR]: (e as Error).message } as Req;
+      }
+    },
     responseSerialize: serializer(res),
     responseDeserialize: (b: Buffer) => res.decode(b),
   };

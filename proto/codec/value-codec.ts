@@ -130,12 +130,18 @@ function asDtype(arr: TypedArray, dtype: DtypeName): TypedArray {
   return out;
 }
 
-/** The wire form of an info dict: numbers as float64 scalars, booleans as bool scalars. */
-export function encodeInfo(info: Info): DictValue {
-  return { entries: Object.entries(info).map(([key, v]) => ({ key, value: encodeInfoValue(v) })) };
+/**
+ * The wire form of an info dict: numbers as float64 scalars, booleans as bool
+ * scalars. With `batch` (a vectorized session's num_envs) arrays holding a
+ * multiple of batch elements are shaped (batch, rest), as Gymnasium stacks them.
+ */
+export function encodeInfo(info: Info, batch = 0): DictValue {
+  return {
+    entries: Object.entries(info).map(([key, v]) => ({ key, value: encodeInfoValue(v, batch) })),
+  };
 }
 
-function encodeInfoValue(v: InfoValue): Value {
+function encodeInfoValue(v: InfoValue, batch = 0): Value {
   if (typeof v === "number")
     return { kind: { $case: "tensor", value: encodeTensor(Float64Array.of(v), []) } };
   if (typeof v === "boolean") {

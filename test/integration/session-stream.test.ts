@@ -43,6 +43,15 @@ describe("Session stream", () => {
     await env.close();
   });
 
+  it("answers a seed beyond 2^53 with INVALID_ARGUMENT in-stream, and the stream stays usable", async () => {
+    const env = await t.client.make("CartPole-v1");
+    const err = await env.reset({ seed: 2 ** 60 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidArgumentError);
+    expect((err as RemoteError).message).toMatch(/2\^53/);
+    expect(((await env.reset({ seed: 1 })).observation as Float32Array).length).toBe(4);
+    await env.close();
+  });
+
   it("passes reset options through (CartPole's low/high bounds)", async () => {
     const env = await t.client.make("CartPole-v1");
     const { observation } = await env.reset({ seed: 0, options: { low: 0.2, high: 0.21 } });
