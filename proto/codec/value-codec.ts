@@ -148,10 +148,19 @@ function encodeInfoValue(v: InfoValue, batch = 0): Value {
     return { kind: { $case: "tensor", value: encodeTensor(Uint8Array.of(v ? 1 : 0), [], "bool") } };
   }
   if (typeof v === "string") return { kind: { $case: "text", value: v } };
-  if (isTypedArray(v)) return { kind: { $case: "tensor", value: encodeTensor(v, [v.length]) } };
-  if (Array.isArray(v))
-    return { kind: { $case: "tuple", value: { items: v.map(encodeInfoValue) } } };
-  return { kind: { $case: "dict", value: encodeInfo(v as Info) } };
+  if (isTypedArray(v)) {
+    const rows = batch > 0 && v.length > batch && v.length % batch === 0;
+    return {
+      kind: {
+        $case: "tensor",
+        value: encodeTensor(v, rows ? [batch, v.length / batch] : [v.length]),
+      },
+    };
+  }
+  if (Array.isArray(v)) {
+    return { kind: { $case: "tuple", value: { items: v.map((x) => encodeInfoValue(x)) } } };
+  }
+  return { kind: { $case: "dict", value: encodeInfo(v as Info, batch) } };
 }
 
 /** An info dict from the wire: scalars become numbers or booleans, arrays flat typed arrays. */
