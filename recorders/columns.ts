@@ -98,8 +98,16 @@ function tupleColumns(space: Tuple): Columns {
     get length() {
       return cols[0]?.length ?? 0;
     },
-    append: (value) => cols.forEach((c, j) => c.append((value as SpaceValue[])[j]!)),
-    appendRow: (batch, i) => cols.forEach((c, j) => c.appendRow((batch as SpaceValue[])[j]!, i)),
+    append: (value) => {
+      cols.forEach((c, j) => {
+        c.append((value as SpaceValue[])[j]!);
+      });
+    },
+    appendRow: (batch, i) => {
+      cols.forEach((c, j) => {
+        c.appendRow((batch as SpaceValue[])[j]!, i);
+      });
+    },
     take: () => cols.map((c) => c.take()),
   };
 }

@@ -109,8 +109,9 @@ export class EpisodeAssembler {
     }
     const observations = this.observations.take();
     const actions = this.actions.take();
-    const greedyActions =
-      this.greedyCount === n && n > 0 ? this.greedy.take() : (this.greedy.take(), undefined);
+    // Greedy actions are kept only when every step carried one.
+    const greedyTaken = this.greedy.take();
+    const greedyActions = this.greedyCount === n && n > 0 ? greedyTaken : undefined;
     const lastInfo = this.infos[n - 1];
     const success =
       lastInfo && typeof lastInfo.success === "boolean" ? lastInfo.success : undefined;

@@ -218,7 +218,7 @@ function handleStream(
   call: ServerDuplexStream<SessionRequest, SessionResponse>,
   deps: EnvServiceDeps,
 ): void {
-  const { registry, sessions, logger } = deps;
+  const { sessions, logger } = deps;
   const peer = call.getPeer();
   const queue: SessionRequest[] = [];
   let session: Session | undefined;

@@ -136,6 +136,7 @@ export function policyFromWire(
     return Number(d[0]);
   };
   const explore = read(p.wasExploratory, "was_exploratory");
+  const record = read(p.record, "record");
   return {
     behaviorProb: read(p.behaviorProb, "behavior_prob"),
     epsilon: read(p.epsilon, "epsilon"),
@@ -150,5 +151,11 @@ export function policyFromWire(
       : undefined,
     policyId: p.policyId || undefined,
     meta: p.meta,
+    record:
+      record === undefined
+        ? undefined
+        : isTypedArray(record)
+          ? (record as never)
+          : (record as number) !== 0,
   };
 }

@@ -1,4 +1,4 @@
-import { allocate, type TypedArray } from "../../envs/core/dtype.js";
+import { allocate } from "../../envs/core/dtype.js";
 import type { Rng } from "../../envs/core/rng.js";
 import { Box } from "../../envs/core/spaces/box.js";
 import { Discrete } from "../../envs/core/spaces/discrete.js";

@@ -95,7 +95,7 @@ describe("gymrpc collect", () => {
           .trim()
           .split("\n"),
       ).toHaveLength(50);
-      const escape = await collect(
+      const outside = await collect(
         cwd,
         "--env",
         "MountainCar-v0",
@@ -107,7 +107,7 @@ describe("gymrpc collect", () => {
         () => "",
         (e: { stderr: string }) => e.stderr,
       );
-      expect(escape).toMatch(/record\.name.*\.\./);
+      expect(outside).toMatch(/record\.name.*\.\./);
     } finally {
       server.child.kill("SIGTERM");
       await server.exited();
