@@ -36,17 +36,6 @@ function toFloat32(a: TypedArray): Float32Array {
   return Float32Array.from(a as ArrayLike<number>);
 }
 
-function concat(dtype: DtypeName, parts: readonly TypedArray[]): TypedArray {
-  if (parts.length === 1) return parts[0]!;
-  const out = new DTYPES[dtype].ctor(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    (out as Float64Array).set(p as Float64Array, off);
-    off += p.length;
-  }
-  return out;
-}
-
 /** D4RL's flat layout (see d4rl-writer.ts), written in the worker. */
 export function d4rlLayout(m: H5Module, spec: DatasetSpec, h5Path: string): H5Layout {
   const f = H5File.create(m, h5Path);
@@ -148,10 +137,9 @@ export function d4rlLayout(m: H5Module, spec: DatasetSpec, h5Path: string): H5La
   const endBatch = (): void => {
     for (const flat of flats.values()) {
       if (!flat.parts.length) continue;
-      const data = concat(flat.dtype, flat.parts);
+      const parts = flat.parts;
       flat.parts = [];
       const width = flat.rowShape.reduce((a, b) => a * b, 1);
-      const n = data.length / Math.max(1, width);
       if (!flat.created) {
         ensureGroups(f, "", flat.path.slice(1).split("/"), groups);
         const rowBytes = DTYPES[flat.dtype].itemSize * width;
@@ -162,8 +150,7 @@ export function d4rlLayout(m: H5Module, spec: DatasetSpec, h5Path: string): H5La
         });
         flat.created = true;
       }
-      f.append(flat.path, data, flat.written, n, flat.rowShape);
-      flat.written += n;
+      flat.written += f.appendParts(flat.path, parts, flat.written, flat.rowShape);
     }
     f.flush();
   };

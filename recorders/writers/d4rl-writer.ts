@@ -1,7 +1,43 @@
+/**
+ * `d4rl` format: D4RL's flat HDF5 layout, every transition of every episode
+ * in one row of each dataset, so D4RL-style loaders (`f["observations"][:]`,
+ * d4rl.qlearning_dataset) read it directly.
+ *
+ *     /                          root attributes as the `hdf5` format's (format "gymrpc.d4rl",
+ *     │                          env_id, policy_id, spaces, config, metadata, created_at; at close
+ *     │                          total_episodes, total_steps, mean_episode_length, mean_reward,
+ *     │                          success_rate, complete, recovered)
+ *     ├── observations           (N, ...) float32: the observation each action was taken in
+ *     ├── next_observations      (N, ...) float32: the observation that followed
+ *     ├── actions                (N, ...) float32 (Discrete actions as float32 (N,))
+ *     ├── rewards                (N,) float32
+ *     ├── terminals              (N,) bool (HDF5 enum over int8, numpy bool): terminated
+ *     ├── timeouts               (N,) bool: truncated, and the last step of an episode the
+ *     │                          recording cut short (so every episode ends in one or the other)
+ *     ├── returns_to_go          (N,) float32
+ *     ├── infos/<key>            (N, ...) numeric infos in their dtype (float64 numbers, bool)
+ *     ├── behavior_prob, epsilon (N,) float64 NaN unknown; was_exploratory (N,) uint8 (255
+ *     │                          unknown); greedy_actions (N, ...) float32: when some step had them
+ *     └── episodes/              one row per episode: id, start (first row), length, seed (-1
+ *                                none) as int64, total_return float64, success int8 (-1 unknown)
+ *
+ * Dict and Tuple spaces become groups of such arrays (`observations/<key>`);
+ * Text spaces are not stored. A column an episode lacks (an info key that
+ * appears later) is filled with NaN / 0 / 255. Datasets are chunked (about
+ * 64 KiB per chunk) and resized on every batch; uncompressed by default
+ * (`gzip` option).
+ *
+ * Crash safety: as the `hdf5` format (see hdf5-writer.ts): a CRC-framed
+ * journal `<path>.journal` is written before the file for every batch, the
+ * file is flushed before the batch's promises resolve, and after a SIGKILL
+ * `recoverH5Dataset(path)` rebuilds a valid file with every episode whose
+ * writeEpisode had resolved; close() finishes and fsyncs the file, then
+ * deletes the journal.
+ */
 import type { RecordingContext, WriterFactory } from "../types.js";
 import { H5Writer, type H5WriterOptions } from "./h5-writer.js";
 
-/** Opens a `d4rl` dataset writer with options. */
+/** Opens a `d4rl` dataset writer with options (uncompressed unless `gzip` is given). */
 export function openD4rlWriter(
   path: string,
   ctx: RecordingContext,

@@ -40,6 +40,7 @@ export interface ColumnDesc {
   readonly dtype: DtypeName | "string";
   /** Full shape, rows first. */
   readonly shape: readonly number[];
+  /** Byte offset of the column's data from the start of the record's column area. */
   readonly offset: number;
   readonly byteLength: number;
   readonly strings?: readonly string[];
@@ -213,6 +214,8 @@ function infoColumns(reset: Info, infos: readonly Info[], path: string[] = []): 
 }
 
 const pad8 = (n: number) => (n + 7) & ~7;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /** JSON.stringify keeping ±Infinity and NaN (as {"$num": "Infinity"}), e.g. Box bounds. */
 function stringify(value: unknown): string {
@@ -289,7 +292,10 @@ export function encodeEpisode(
     policyId: m.policyId,
     subEnv: m.subEnv,
     length: m.length,
-    totalReturn: m.totalReturn,
+    // JSON has no NaN or Infinity: those travel as strings (decodeEpisode turns them back).
+    totalReturn: Number.isFinite(m.totalReturn)
+      ? m.totalReturn
+      : (String(m.totalReturn) as unknown as number),
     terminationReason: m.terminationReason,
     success: m.success ?? null,
     trajectoryHash: m.trajectoryHash,
@@ -298,27 +304,19 @@ export function encodeEpisode(
     endedAt: m.endedAt,
     resetInfo: toJsonSafe(m.resetInfo),
   };
-  // Lay out: prefix, JSON length + JSON (offsets need the JSON's size, so fix them up to a bound first).
-  let blobBytes = 0;
-  for (const c of cols) if (c.bytes) blobBytes += pad8(c.bytes.byteLength);
-  const draft = (base: number) => {
-    let off = base;
-    const columns: ColumnDesc[] = cols.map((c) => {
-      const byteLength = c.bytes?.byteLength ?? 0;
-      const d = { ...c.desc, offset: off, byteLength };
-      off += pad8(byteLength);
-      return d;
-    });
-    return new TextEncoder().encode(stringify({ meta, columns }));
-  };
-  // Column offsets only grow the JSON by digits; iterate until the layout is stable.
-  let base = pad8(RECORD_PREFIX + 4);
-  let json = draft(base);
-  while (pad8(RECORD_PREFIX + 4 + json.length) !== base) {
-    base = pad8(RECORD_PREFIX + 4 + json.length);
-    json = draft(base);
-  }
-  const buf = new ArrayBuffer(base + blobBytes);
+  // Column offsets count from the start of the column area, which follows the JSON.
+  let off = 0;
+  const columns = cols.map((c) => {
+    // The descriptors are this call's own objects: completed in place rather than copied.
+    const d = c.desc as unknown as { offset: number; byteLength: number };
+    d.offset = off;
+    d.byteLength = c.bytes?.byteLength ?? 0;
+    off += pad8(d.byteLength);
+    return d as unknown as ColumnDesc;
+  });
+  const json = encoder.encode(JSON.stringify({ meta, columns }));
+  const base = pad8(RECORD_PREFIX + 4 + json.length);
+  const buf = new ArrayBuffer(base + off);
   const u8 = new Uint8Array(buf);
   const dv = new DataView(buf);
   dv.setUint32(0, RECORD_MAGIC, true);
@@ -326,12 +324,14 @@ export function encodeEpisode(
   dv.setUint32(8, buf.byteLength - RECORD_PREFIX, true);
   dv.setUint32(RECORD_PREFIX, json.length, true);
   u8.set(json, RECORD_PREFIX + 4);
-  let off = base;
-  for (const c of cols) {
-    if (!c.bytes) continue;
-    u8.set(new Uint8Array(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength), off);
-    off += pad8(c.bytes.byteLength);
-  }
+  cols.forEach((c, i) => {
+    if (c.bytes) {
+      u8.set(
+        new Uint8Array(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength),
+        base + columns[i]!.offset,
+      );
+    }
+  });
   return buf;
 }
 
@@ -359,15 +359,23 @@ export function recordJson(buf: ArrayBuffer): { kind: number; json: unknown } {
 
 /** Decodes an episode record into views of its columns. */
 export function decodeEpisode(buf: ArrayBuffer): DecodedEpisode {
-  const { json } = recordJson(buf);
-  const { meta, columns } = json as { meta: EpisodeMetaJson; columns: ColumnDesc[] };
+  const dv = new DataView(buf);
+  if (dv.getUint32(0, true) !== RECORD_MAGIC) throw new Error("not a gymrpc episode record");
+  const len = dv.getUint32(RECORD_PREFIX, true);
+  const text = decoder.decode(new Uint8Array(buf, RECORD_PREFIX + 4, len));
+  const { meta, columns } = JSON.parse(text) as { meta: EpisodeMetaJson; columns: ColumnDesc[] };
+  const base = pad8(RECORD_PREFIX + 4 + len);
   return {
-    meta,
+    meta: Object.assign(meta, { totalReturn: Number(meta.totalReturn) }),
     columns: columns.map((c) => {
-      if (c.dtype === "string") return { ...c, data: undefined };
-      const info = DTYPES[c.dtype];
-      const n = c.byteLength / info.itemSize;
-      return { ...c, data: new info.ctor(buf, c.offset, n) };
+      // Parsed objects of our own: the view is added in place.
+      const col = c as ColumnDesc & { data: TypedArray | undefined };
+      if (c.dtype === "string") col.data = undefined;
+      else {
+        const info = DTYPES[c.dtype];
+        col.data = new info.ctor(buf, base + c.offset, c.byteLength / info.itemSize);
+      }
+      return col;
     }),
   };
 }

@@ -24,6 +24,8 @@ export interface DatasetOptions {
   readonly gzip: number;
   /** Rows per chunk (default: the whole column, up to about 1 MiB). */
   readonly chunkRows?: number;
+  /** Uncompressed datasets that never grow: contiguous layout (cheaper to create). */
+  readonly contiguous?: boolean;
 }
 
 function typeMeta(dtype: DtypeName | "string"): Record<string, unknown> {
@@ -73,10 +75,15 @@ export function loadH5(): Promise<H5Module> {
   return modulePromise;
 }
 
+/**
+ * The thread's one staging buffer in the wasm heap (requests run one at a
+ * time, so every open file shares it; at most 64 MiB unless a single write
+ * needs more, whatever the number of open datasets).
+ */
+const scratch = { ptr: 0, cap: 0 };
+
 /** An HDF5 file written through h5wasm's low-level calls (no per-call JS objects). */
 export class H5File {
-  private ptr = 0;
-  private cap = 0;
   private open = true;
 
   private constructor(
@@ -103,13 +110,16 @@ export class H5File {
   }
 
   private heap(bytes: number): number {
-    if (bytes > this.cap || this.ptr === 0) {
-      if (this.ptr) this.m._free(this.ptr);
-      this.cap = Math.max(bytes, Math.min(this.cap * 2, MAX_COPY), 1 << 16);
-      this.ptr = this.m._malloc(this.cap);
-      if (!this.ptr) throw new Error(`wasm heap: could not allocate ${this.cap} bytes`);
+    if (bytes > scratch.cap || scratch.ptr === 0) {
+      if (scratch.ptr) this.m._free(scratch.ptr);
+      scratch.cap = Math.max(bytes, Math.min(scratch.cap * 2, MAX_COPY), 1 << 16);
+      scratch.ptr = this.m._malloc(scratch.cap);
+      if (!scratch.ptr) {
+        scratch.cap = 0;
+        throw new Error(`wasm heap: could not allocate ${bytes} bytes`);
+      }
     }
-    return this.ptr;
+    return scratch.ptr;
   }
 
   private copyIn(data: TypedArray): number {
@@ -144,11 +154,14 @@ export class H5File {
     const big =
       dtype !== "string" && data !== undefined && (data as TypedArray).byteLength > MAX_COPY;
     const first = big ? 0 : rows;
+    const contiguous = opts.contiguous === true && opts.gzip === 0 && !big;
     const meta = {
       ...typeMeta(dtype),
       shape: [first, ...rowShape].map(BigInt),
-      maxshape: [UNLIMITED, ...rowShape.map(BigInt)],
-      chunks: [chunkRows, ...rowShape].map(BigInt),
+      maxshape: contiguous
+        ? [first, ...rowShape].map(BigInt)
+        : [UNLIMITED, ...rowShape.map(BigInt)],
+      chunks: contiguous ? null : [chunkRows, ...rowShape].map(BigInt),
       compression: opts.gzip > 0 && dtype !== "string" ? 1 : 0,
       compression_opts: opts.gzip > 0 && dtype !== "string" ? [opts.gzip] : [],
       track_order: false,
@@ -168,6 +181,57 @@ export class H5File {
       `create ${path}`,
     );
     if (big) this.append(path, data as TypedArray, 0, rows, rowShape);
+  }
+
+  /** Writes the rows of `parts` (one after another) at row `at` of a dataset, growing it. */
+  appendParts(
+    path: string,
+    parts: readonly TypedArray[],
+    at: number,
+    rowShape: readonly number[],
+  ): number {
+    const width = rowShape.reduce((a, b) => a * b, 1);
+    let bytes = 0;
+    let elements = 0;
+    for (const p of parts) {
+      bytes += p.byteLength;
+      elements += p.length;
+    }
+    const rows = elements / Math.max(1, width);
+    if (rows === 0) return 0;
+    if (bytes > MAX_COPY || parts.length === 0) {
+      for (const p of parts) {
+        const n = p.length / Math.max(1, width);
+        this.append(path, p, at, n, rowShape);
+        at += n;
+      }
+      return rows;
+    }
+    // Gather the parts straight into the wasm heap: one resize and one write.
+    const ptr = this.heap(bytes);
+    let off = ptr;
+    for (const p of parts) {
+      this.m.HEAPU8.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), off);
+      off += p.byteLength;
+    }
+    H5File.check(
+      this.m.resize_dataset(this.fid, path, [BigInt(at + rows), ...rowShape.map(BigInt)]),
+      `resize ${path}`,
+    );
+    const count = [BigInt(rows), ...rowShape.map(BigInt)];
+    const offset = [BigInt(at), ...rowShape.map(() => 0n)];
+    H5File.check(
+      this.m.set_dataset_data(
+        this.fid,
+        path,
+        count,
+        offset,
+        count.map(() => 1n),
+        BigInt(ptr),
+      ),
+      `write ${path}`,
+    );
+    return rows;
   }
 
   /** Writes `rows` rows of `data` at row `at` of a dataset, growing it to `at + rows`. */
@@ -239,8 +303,6 @@ export class H5File {
   close(): void {
     if (!this.open) return;
     this.open = false;
-    if (this.ptr) this.m._free(this.ptr);
-    this.ptr = 0;
     H5File.check(this.m.close_file(this.fid), "close");
   }
 }

@@ -7,6 +7,7 @@ import {
   renameSync,
   rmSync,
   type writeSync,
+  writevSync,
 } from "node:fs";
 import { join } from "node:path";
 import * as zlib from "node:zlib";
@@ -86,9 +87,17 @@ export class JournalWriter {
   append(records: readonly Uint8Array[]): void {
     if (this.fd === undefined) throw new Error("journal is closed");
     for (const r of records) sealRecord(r);
-    const all = records.length === 1 ? records[0]! : Buffer.concat(records);
-    let done = 0;
-    while (done < all.length) done += this.write(this.fd, all, done, all.length - done);
+    // One gathered write (no copy); a short write finishes record by record.
+    let done = records.length > 1 ? writevSync(this.fd, records as Uint8Array[]) : 0;
+    for (const r of records) {
+      if (done >= r.length) {
+        done -= r.length;
+        continue;
+      }
+      let at = done;
+      while (at < r.length) at += this.write(this.fd, r, at, r.length - at);
+      done = 0;
+    }
     if (this.sync) fdatasyncSync(this.fd);
   }
 

@@ -1,6 +1,6 @@
 import { DTYPES, type TypedArray } from "../../envs/core/dtype.js";
 import type { Column, DecodedEpisode } from "./h5-codec.js";
-import type { H5File, H5Module } from "./h5-file.js";
+import type { DatasetOptions, H5File, H5Module } from "./h5-file.js";
 import type { H5Format } from "./h5-journal.js";
 import { minariSpace, pyJson, type SpaceSpec } from "./h5-spaces.js";
 
@@ -128,9 +128,9 @@ export function writeColumn(
   c: Column,
   from: number,
   to: number,
-  gzip: number,
+  opts: DatasetOptions,
 ): void {
-  f.dataset(path, c.dtype, [to - from, ...c.shape.slice(1)], rowsOf(c, from, to), { gzip });
+  f.dataset(path, c.dtype, [to - from, ...c.shape.slice(1)], rowsOf(c, from, to), opts);
 }
 
 /**
@@ -143,7 +143,7 @@ export function writeSpaceColumns(
   cols: readonly Column[],
   from: number,
   to: number,
-  gzip: number,
+  opts: DatasetOptions,
 ): void {
   const made = new Set<string>();
   const nested = cols.length !== 1 || (cols[0]?.path.length ?? 0) > 0;
@@ -153,7 +153,7 @@ export function writeSpaceColumns(
   }
   for (const c of cols) {
     ensureGroups(f, base, c.path, made);
-    writeColumn(f, leafPath(base, c.path), c, from, to, gzip);
+    writeColumn(f, leafPath(base, c.path), c, from, to, opts);
   }
 }
 

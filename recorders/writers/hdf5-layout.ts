@@ -31,7 +31,8 @@ const STEP_COLUMNS: readonly [ColumnRole, string][] = [
 export function createHdf5Layout(m: H5Module, spec: DatasetSpec, h5Path: string): H5Layout {
   const f = H5File.create(m, h5Path);
   const stats: H5Stats = newStats();
-  const gzip = spec.gzip;
+  // Episode datasets never grow: uncompressed ones are contiguous (a third cheaper to create).
+  const gzip = { gzip: spec.gzip, contiguous: true };
   writeRootAttrs(f, spec, "gymrpc.hdf5");
   f.attr(
     "/",

@@ -107,7 +107,8 @@ function writeAtomic(path: string, text: string, durable: boolean): void {
 export function minariLayout(m: H5Module, spec: DatasetSpec, h5Path: string): H5Layout {
   const f = H5File.create(m, h5Path);
   const stats: H5Stats = newStats();
-  const gzip = spec.gzip;
+  // Chunked and extendable even uncompressed, as Minari's own files are.
+  const gzip = { gzip: spec.gzip };
   const dataDir = join(spec.path, "data");
   writeRootAttrs(f, spec, "gymrpc.minari");
 
@@ -129,7 +130,7 @@ export function minariLayout(m: H5Module, spec: DatasetSpec, h5Path: string): H5
     const trunc = byRole("truncations")[0]!;
     const flags = Uint8Array.from(trunc.data as Uint8Array);
     if (!term.data![T - 1] && !flags[T - 1]) flags[T - 1] = 1;
-    f.dataset(`${g}/truncations`, "bool", [T], flags, { gzip });
+    f.dataset(`${g}/truncations`, "bool", [T], flags, gzip);
     f.group(`${g}/infos`);
     const made = new Set([`${g}/infos`]);
     for (const c of byRole("info")) {

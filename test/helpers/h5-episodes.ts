@@ -7,7 +7,7 @@ import { Discrete } from "../../envs/core/spaces/discrete.js";
 import type { SpaceValue } from "../../envs/core/spaces/space.js";
 import { Recorder } from "../../recorders/recorder.js";
 import { RecordingEnv } from "../../recorders/recording-env.js";
-import type { DatasetWriter, RecordingContext } from "../../recorders/types.js";
+import type { DatasetWriter, RecordingContext, StepPolicyInfo } from "../../recorders/types.js";
 
 /**
  * A small Dict-observation env: {"pos": Box(-inf, inf, (2,)), "target": Box(-1, 1, (2,)),
@@ -115,6 +115,7 @@ export async function recordEpisodes(
   episodes: number,
   policy: (rand: () => number) => SpaceValue,
   cut = false,
+  stepPolicy?: (episode: number, step: number) => StepPolicyInfo | undefined,
 ) {
   const rec = new RecordingEnv(env);
   const recorder = new Recorder(writer, ctx);
@@ -138,6 +139,7 @@ export async function recordEpisodes(
         break;
       }
       const action = policy(rand);
+      rec.setStepPolicy(stepPolicy?.(k, t));
       const r = await rec.step(action);
       ep.actions.push(copy(action));
       ep.observations.push(copy(r.observation));

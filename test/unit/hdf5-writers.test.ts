@@ -44,7 +44,12 @@ describe.skipIf(!python)("hdf5 writer (seed 002 layout), read back with h5py", (
     expect(WRITERS.hdf5).toBeDefined();
     const writer = await WRITERS.hdf5!(path, ctx);
     const policy = (r: () => number) => (r() < 0.5 ? 0 : 1);
-    const { seen, stats } = await recordEpisodes(env, writer, ctx, 4, policy, true);
+    // Episode 1 carries behavior-policy info on every step.
+    const stepPolicy = (k: number, t: number) =>
+      k === 1
+        ? { behaviorProb: 0.55, epsilon: 0.1, wasExploratory: t % 2 === 1, greedyAction: 1 }
+        : undefined;
+    const { seen, stats } = await recordEpisodes(env, writer, ctx, 4, policy, true, stepPolicy);
     expect(existsSync(`${path}.journal`)).toBe(false);
     const d = await dumpH5(python, path);
 
@@ -99,6 +104,21 @@ describe.skipIf(!python)("hdf5 writer (seed 002 layout), read back with h5py", (
         schema_version: "1.0.0",
       });
       expect(String(entry(d, g).attrs.trajectory_hash)).toMatch(/^[0-9a-f]{64}$/);
+      if (i !== 1) expect(d[`${g}/behavior_prob`]).toBeUndefined();
+    });
+    const T1 = seen[1]!.actions.length;
+    expect(entry(d, "episode_1/behavior_prob")).toMatchObject({
+      dtype: "float64",
+      values: Array(T1).fill(0.55),
+    });
+    expect(entry(d, "episode_1/epsilon").values).toEqual(Array(T1).fill(0.1));
+    expect(entry(d, "episode_1/was_exploratory")).toMatchObject({
+      dtype: "uint8",
+      values: Array.from({ length: T1 }, (_, t) => t % 2),
+    });
+    expect(entry(d, "episode_1/greedy_actions")).toMatchObject({
+      dtype: "int64",
+      values: Array(T1).fill(1),
     });
   });
 
@@ -106,7 +126,7 @@ describe.skipIf(!python)("hdf5 writer (seed 002 layout), read back with h5py", (
     const env = new ReachDictEnv();
     const ctx = contextOf(env, "ReachDict-v0");
     const path = join(dir, "reach.h5");
-    const writer = await openHdf5Writer(path, ctx, { gzip: 1 });
+    const writer = await openHdf5Writer(path, ctx, { gzip: 0 });
     const policy = (r: () => number) => Float32Array.of(r() * 2 - 1, r() * 2 - 1);
     const { seen } = await recordEpisodes(env, writer, ctx, 3, policy);
     const d = await dumpH5(python, path);
@@ -118,7 +138,13 @@ describe.skipIf(!python)("hdf5 writer (seed 002 layout), read back with h5py", (
         keys: ["mode", "pos", "target"],
       });
       const key = (k: string) => ep.observations.map((o) => (o as Record<string, SpaceValue>)[k]!);
-      expect(entry(d, `${g}/observations/pos`)).toMatchObject({ shape: [T, 2], dtype: "float32" });
+      // Uncompressed episode datasets are contiguous.
+      expect(entry(d, `${g}/observations/pos`)).toMatchObject({
+        shape: [T, 2],
+        dtype: "float32",
+        chunks: null,
+        compression: null,
+      });
       expect(entry(d, `${g}/observations/pos`).values).toEqual(rows(key("pos").slice(0, T)));
       expect(entry(d, `${g}/next_observations/target`).values).toEqual(
         rows(key("target").slice(1)),
