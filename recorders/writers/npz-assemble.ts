@@ -50,7 +50,25 @@ export async function writeAll(fh: FileHandle, data: Buffer, position: number): 
   let done = 0;
   while (done < data.length) {
     const { bytesWritten } = await fh.write(data, done, data.length - done, position + done);
+    if (bytesWritten <= 0) throw new Error("write made no progress");
     done += bytesWritten;
+  }
+}
+
+/** Writes every buffer at `position` onwards, resuming after short writes. */
+export async function writevAll(
+  fh: FileHandle,
+  buffers: readonly Buffer[],
+  position: number,
+): Promise<void> {
+  const rest = buffers.filter((b) => b.length > 0);
+  while (rest.length > 0) {
+    const { bytesWritten } = await fh.writev(rest.slice(0, 512), position);
+    if (bytesWritten <= 0) throw new Error("write made no progress");
+    position += bytesWritten;
+    let skip = bytesWritten;
+    while (rest.length > 0 && skip >= rest[0]!.length) skip -= rest.shift()!.length;
+    if (skip > 0) rest[0] = rest[0]!.subarray(skip);
   }
 }
 

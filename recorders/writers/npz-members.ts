@@ -124,6 +124,7 @@ const CUT_SHORT = new Set(["client_disconnected", "server_shutdown", "recording_
 /** The raw bytes of every member for a run of episodes, and what they hold. */
 export interface RawBatch {
   readonly rows: number;
+  /** Episodes with at least one step (the others hold no transition). */
   readonly episodes: number;
   /** One buffer per NPZ_MEMBERS entry. */
   readonly buffers: readonly Buffer[];
@@ -155,9 +156,11 @@ export function buildBatch(
   const behavior = new Float64Array(rows);
   let anyBehavior = false;
   let row = 0;
+  let nonEmpty = 0;
   for (const ep of episodes) {
     const t = ep.rewards.length;
     if (t === 0) continue;
+    nonEmpty++;
     obs.write(ep.observations, 0, t, states, row);
     obs.write(ep.observations, 1, t, next, row);
     act.write(ep.actions, 0, t, actions, row);
@@ -177,7 +180,7 @@ export function buildBatch(
   const bytes = (a: TypedArray) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   return {
     rows,
-    episodes: episodes.length,
+    episodes: nonEmpty,
     buffers: [states, actions, rewards, next, terminals, timeouts, ids, rtg, behavior].map(bytes),
     anyBehavior,
   };

@@ -1,9 +1,10 @@
+import { readFileSync } from "node:fs";
 import { type FileHandle, open, readdir, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { RecordingError } from "../recording-errors.js";
 import { assembleNpz, syncDir } from "./npz-assemble.js";
-import { liveJournals, scanJournal } from "./npz-journal.js";
+import { type JournalInfo, liveJournals, scanJournal } from "./npz-journal.js";
 
 const JOURNAL = ".journal";
 
@@ -12,23 +13,45 @@ export interface NpzRecovery {
   /** The dataset (.npz) path. */
   readonly path: string;
   readonly journal: string;
-  /** "recovered": the .npz was rebuilt and the journal deleted; "skipped": a live writer owns it; "empty": the journal had no header (the writer never finished opening) and was deleted. */
-  readonly outcome: "recovered" | "skipped" | "empty";
+  /**
+   * "recovered": the .npz was rebuilt and the journal deleted; "skipped": a live writer
+   * owns it; "empty": the journal had no header (the writer never finished opening) and
+   * was deleted; "failed" (directory scans only): see `error`, the journal is kept.
+   */
+  readonly outcome: "recovered" | "skipped" | "empty" | "failed";
   readonly episodes: number;
   readonly transitions: number;
   /** Bytes after the last intact record (a torn write), dropped. */
   readonly droppedBytes: number;
+  /** Why recovery failed. */
+  readonly error?: string;
+}
+
+/** When process `pid` started (ms since the epoch), on Linux; undefined elsewhere or if unknown. */
+function processStart(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+    // Fields after the command name (which may hold spaces): state is field 3, starttime field 22.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const btime = /^btime (\d+)$/m.exec(readFileSync("/proc/stat", "latin1"));
+    if (!btime || fields[19] === undefined) return undefined;
+    return (Number(btime[1]) + Number(fields[19]) / 100) * 1000; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
 }
 
 /** True when the process that wrote the journal may still be writing it. */
-function ownerAlive(pid: number, host: string): boolean {
-  if (host !== hostname() || pid === process.pid) return false;
+function ownerAlive(info: JournalInfo): boolean {
+  if (info.host !== hostname() || info.pid === process.pid) return false;
   try {
-    process.kill(pid, 0);
-    return true;
+    process.kill(info.pid, 0);
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
+    if ((err as NodeJS.ErrnoException).code !== "EPERM") return false;
   }
+  // A live pid that started after the journal was created is a reused pid, not the writer.
+  const started = processStart(info.pid);
+  return started === undefined || started <= Date.parse(info.createdAt) + 2000;
 }
 
 async function recoverOne(path: string, journalPath: string): Promise<NpzRecovery> {
@@ -52,7 +75,7 @@ async function recoverOne(path: string, journalPath: string): Promise<NpzRecover
       await syncDir(dirname(path));
       return { ...base, outcome: "empty", episodes: 0, transitions: 0, droppedBytes: size };
     }
-    if (ownerAlive(state.info.pid, state.info.host)) {
+    if (ownerAlive(state.info)) {
       await fh.close();
       return { ...base, outcome: "skipped", episodes: 0, transitions: 0, droppedBytes: 0 };
     }
@@ -89,14 +112,27 @@ async function journalsBelow(dir: string): Promise<string[]> {
  * recursively. Each recovered .npz holds every episode of the journal's intact records,
  * written atomically; the journal is then deleted. Journals of writers still running
  * (in this process, or a live pid on this host) are skipped. A dataset without a
- * journal needs nothing and yields no entry.
+ * journal needs nothing and yields no entry. For a directory, a journal that cannot be
+ * recovered is reported ("failed") and the others are still recovered; for a single
+ * dataset the RecordingError is thrown.
  */
 export async function recoverNpz(path: string): Promise<NpzRecovery[]> {
   const s = await stat(path).catch(() => undefined);
   if (s?.isDirectory()) {
     const results: NpzRecovery[] = [];
     for (const j of await journalsBelow(path)) {
-      results.push(await recoverOne(j.slice(0, -JOURNAL.length), j));
+      const dataset = j.slice(0, -JOURNAL.length);
+      results.push(
+        await recoverOne(dataset, j).catch((err: unknown) => ({
+          path: dataset,
+          journal: j,
+          outcome: "failed" as const,
+          episodes: 0,
+          transitions: 0,
+          droppedBytes: 0,
+          error: err instanceof Error ? err.message : String(err),
+        })),
+      );
     }
     return results;
   }

@@ -8,14 +8,19 @@
  * Flattening: see rowFlattener (Discrete is one float). timeouts are the env's
  * truncations, plus the last step of an episode the recording cut short (client gone,
  * server shutdown, reset mid-episode, recording stopped), so D4RL-style readers split
- * episodes there. Members are deflated (method 8) with zlib level 1 by default: on float
- * data the default level gains under 1% and costs several times the CPU.
+ * episodes there. Members are deflated (method 8, as np.savez_compressed) by zlib at
+ * level 1 with the Z_RLE strategy for floats and bools (on float data as small as level 6
+ * with the default strategy, within ~1%, at several times the speed; zero runs still
+ * collapse) and the default strategy for episode_ids and behavior_probs (repeating
+ * 8-byte values).
  *
  * Design. A zip's central directory sits at its end, so the .npz cannot grow in place.
- * Every batch of finished episodes is compressed once (libuv threadpool, never on the
- * event loop) into one sync-flushed deflate segment per member and appended, with a
- * CRC, to `<path>.journal`, which is fdatasync'd before those episodes' writeEpisode
- * calls resolve (calls arriving while a batch is being written share the next fdatasync).
+ * Every batch of finished episodes is copied into one buffer per member (on the event
+ * loop, 4 MiB per turn), compressed once on the libuv threadpool (never deflateSync)
+ * into independent sync-flushed raw-deflate pieces of 1 MiB, and appended with a CRC
+ * to `<path>.journal`, which is fdatasync'd before those episodes' writeEpisode calls
+ * resolve; episodes arriving meanwhile form the next batch (group commit: one write
+ * and one fdatasync per batch).
  * The .npz is then assembled from the journal without recompressing: per member, a
  * stored deflate block with the .npy header (written last, once N is known), the
  * member's segments, an empty final block; CRCs are combined arithmetically.
@@ -42,14 +47,8 @@ import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { RecordingError } from "../recording-errors.js";
 import type { DatasetWriter, RecordedEpisode, RecordingContext, WriterFactory } from "../types.js";
-import { assembleNpz, syncDir, writeAll } from "./npz-assemble.js";
-import {
-  deflateSegment,
-  EMPTY_SEGMENT,
-  joinSegments,
-  nanSegment,
-  type Segment,
-} from "./npz-compress.js";
+import { assembleNpz, syncDir, writeAll, writevAll } from "./npz-assemble.js";
+import { BatchBuilder, type PreparedBatch } from "./npz-batch.js";
 import {
   addRecord,
   emptyTotals,
@@ -59,15 +58,7 @@ import {
   type JournalState,
   liveJournals,
 } from "./npz-journal.js";
-import {
-  BEHAVIOR_MEMBER,
-  buildBatch,
-  NPZ_MEMBERS,
-  type RawBatch,
-  type RowFlattener,
-  rowBytes,
-  rowFlattener,
-} from "./npz-members.js";
+import { rowFlattener } from "./npz-members.js";
 import { crc32Combine } from "./npz-zip.js";
 
 /** Tuning of the .npz writer. */
@@ -82,12 +73,12 @@ export interface NpzWriterOptions {
   readonly maxBatchBytes?: number;
   /** Raw bytes copied per event-loop turn while building a batch (default 4 MiB: a few milliseconds). */
   readonly sliceBytes?: number;
-}
-
-interface Prepared {
-  readonly rows: number;
-  readonly episodes: number;
-  readonly segments: readonly Segment[];
+  /**
+   * fdatasync the journal before writeEpisode resolves (default true). false: it resolves
+   * once the record is handed to the OS (still safe against SIGKILL, not power loss;
+   * then only the .npz assemblies, fsynced, are safe against power loss).
+   */
+  readonly fdatasync?: boolean;
 }
 
 interface Pending {
@@ -100,7 +91,6 @@ interface Pending {
 export class NpzWriter implements DatasetWriter {
   readonly format = "npz";
   private readonly journalPath: string;
-  private readonly rowBytes: number;
   private readonly totals = emptyTotals();
   private queue: Pending[] = [];
   private pumping: Promise<void> | undefined;
@@ -110,9 +100,6 @@ export class NpzWriter implements DatasetWriter {
   private end: number;
   private rows = 0;
   private episodes = 0;
-  /** Rows of every batch taken so far (durable or not). */
-  private rowsTaken = 0;
-  private behaviorTaken = false;
   /** Journal end covered by the .npz on disk. */
   private builtEnd = -1;
   private lastRebuildEnd = 0;
@@ -123,13 +110,11 @@ export class NpzWriter implements DatasetWriter {
     private readonly journal: FileHandle,
     private readonly info: JournalInfo,
     private readonly dataStart: number,
-    private readonly obs: RowFlattener,
-    private readonly act: RowFlattener,
+    private readonly builder: BatchBuilder,
     private readonly opts: Required<NpzWriterOptions>,
   ) {
     this.journalPath = `${path}.journal`;
     this.end = dataStart;
-    this.rowBytes = rowBytes(obs.width, act.width);
   }
 
   /** Creates the journal (refusing to clobber an unrecovered one) and an empty .npz. */
@@ -146,6 +131,7 @@ export class NpzWriter implements DatasetWriter {
       rebuildRatio: options.rebuildRatio ?? 10,
       maxBatchBytes: options.maxBatchBytes ?? 64 << 20,
       sliceBytes: options.sliceBytes ?? 4 << 20,
+      fdatasync: options.fdatasync ?? true,
     };
     const journalPath = `${path}.journal`;
     let fh: FileHandle;
@@ -177,7 +163,8 @@ export class NpzWriter implements DatasetWriter {
       await writeAll(fh, header, 0);
       await fh.datasync();
       await syncDir(dirname(path));
-      const writer = new NpzWriter(path, fh, info, header.length, obs, act, opts);
+      const builder = new BatchBuilder(obs, act, opts.level, opts.sliceBytes);
+      const writer = new NpzWriter(path, fh, info, header.length, builder, opts);
       await writer.rebuild();
       return writer;
     } catch (err) {
@@ -223,18 +210,18 @@ export class NpzWriter implements DatasetWriter {
       await unlink(this.journalPath);
       await syncDir(dirname(this.path));
     } catch (err) {
-      throw RecordingError.fromFs(this.journalPath, err);
+      // Already gone: recoverNpz of another process took it (the .npz is complete either way).
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") {
+        throw RecordingError.fromFs(this.journalPath, err);
+      }
     }
     if (this.failure) throw this.failure;
   }
 
   /**
    * Two batches in flight at most: while one is written and fdatasync'd, the next
-   * (everything queued meanwhile: group commit) is built and compressed. A batch is
-   * built in slices of sliceBytes, yielding to the event loop between slices, and each
-   * slice's compression starts as soon as it is built. Order-dependent state (row
-   * positions, where behavior_probs starts) is fixed as slices are built, in order;
-   * the totals move only once a batch is durable.
+   * (everything queued meanwhile: group commit) is copied and compressed (BatchBuilder).
+   * The totals move only once a batch is durable.
    */
   private async pump(): Promise<void> {
     let committing: Promise<void> | undefined;
@@ -247,7 +234,11 @@ export class NpzWriter implements DatasetWriter {
           continue;
         }
         const batch = this.takeBatch();
-        const { built, done } = this.prepare(batch.map((p) => p.episode));
+        if (this.failure) {
+          for (const p of batch) p.reject(this.failure);
+          continue;
+        }
+        const { built, done } = this.builder.prepare(batch.map((p) => p.episode));
         done.catch(() => undefined);
         await built;
         if (committing) await committing;
@@ -263,70 +254,14 @@ export class NpzWriter implements DatasetWriter {
     let bytes = 0;
     let n = 0;
     for (; n < this.queue.length; n++) {
-      bytes += this.queue[n]!.episode.rewards.length * this.rowBytes;
+      bytes += this.queue[n]!.episode.rewards.length * this.builder.rowBytes;
       if (n > 0 && bytes > this.opts.maxBatchBytes) break;
     }
     return this.queue.splice(0, n);
   }
 
-  /** Builds a batch slice by slice (`built` settles when all are built) and compresses it (`done`). */
-  private prepare(episodes: readonly RecordedEpisode[]): {
-    built: Promise<void>;
-    done: Promise<Prepared>;
-  } {
-    let markBuilt = () => {};
-    const built = new Promise<void>((resolve) => {
-      markBuilt = resolve;
-    });
-    const done = (async (): Promise<Prepared> => {
-      const slices: Promise<Segment[]>[] = [];
-      let rows = 0;
-      try {
-        if (this.failure) throw this.failure;
-        for (let i = 0; i < episodes.length; ) {
-          let j = i;
-          for (let bytes = 0; j < episodes.length && (j === i || bytes < this.opts.sliceBytes); j++) {
-            bytes += episodes[j]!.rewards.length * this.rowBytes;
-          }
-          const raw = buildBatch(episodes.slice(i, j), this.obs, this.act);
-          rows += raw.rows;
-          slices.push(this.compressSlice(raw));
-          i = j;
-          if (i < episodes.length) await new Promise((r) => setImmediate(r));
-        }
-      } finally {
-        markBuilt();
-      }
-      const done = await Promise.all(slices);
-      const segments = NPZ_MEMBERS.map((_, m) =>
-        done.reduce((acc, seg) => joinSegments(acc, seg[m]!), EMPTY_SEGMENT),
-      );
-      return { rows, episodes: episodes.length, segments };
-    })();
-    return { built, done };
-  }
-
-  /** Starts compressing a built slice; its place in the dataset is fixed now. */
-  private compressSlice(raw: RawBatch): Promise<Segment[]> {
-    const rowsBefore = this.rowsTaken;
-    this.rowsTaken += raw.rows;
-    const backfill = raw.anyBehavior && !this.behaviorTaken ? rowsBefore : 0;
-    const behaviorOn = this.behaviorTaken || raw.anyBehavior;
-    this.behaviorTaken = behaviorOn;
-    const { level } = this.opts;
-    return Promise.all(
-      NPZ_MEMBERS.map(async (m, i): Promise<Segment> => {
-        if (raw.rows === 0 || (i === BEHAVIOR_MEMBER && !behaviorOn)) return EMPTY_SEGMENT;
-        const seg = deflateSegment(raw.buffers[i]!, m.strategy, level);
-        if (i !== BEHAVIOR_MEMBER || backfill === 0) return seg;
-        // The first known probability: rows recorded before get NaN.
-        return joinSegments(await nanSegment(backfill, m.strategy, level), await seg);
-      }),
-    );
-  }
-
   /** Journals and fdatasyncs a prepared batch, then settles its writeEpisode calls. */
-  private async commit(batch: readonly Pending[], prepared: Promise<Prepared>): Promise<void> {
+  private async commit(batch: readonly Pending[], prepared: Promise<PreparedBatch>): Promise<void> {
     try {
       if (this.failure) throw this.failure;
       const { rows, episodes, segments } = await prepared;
@@ -344,7 +279,7 @@ export class NpzWriter implements DatasetWriter {
           segments.flatMap((s) => s.parts),
         );
         await writevAll(this.journal, buffers, this.end);
-        await this.journal.datasync();
+        if (this.opts.fdatasync) await this.journal.datasync();
         for (const b of buffers) this.end += b.length;
         this.rows = rowsAfter;
         this.episodes += episodes;
@@ -365,7 +300,9 @@ export class NpzWriter implements DatasetWriter {
     if (performance.now() - this.lastRebuildEnd < ratio * this.lastRebuildMs) return;
     // A failed periodic assembly loses nothing (the journal has it all); close retries and reports.
     this.rebuilding = this.rebuild()
-      .catch(() => undefined)
+      .catch(() => {
+        this.lastRebuildEnd = performance.now();
+      })
       .finally(() => {
         this.rebuilding = undefined;
       });
@@ -385,23 +322,6 @@ export class NpzWriter implements DatasetWriter {
     this.builtEnd = state.end;
     this.lastRebuildEnd = performance.now();
     this.lastRebuildMs = this.lastRebuildEnd - started;
-  }
-}
-
-/** Writes every buffer at `position` onwards, resuming after short writes. */
-async function writevAll(
-  fh: FileHandle,
-  buffers: readonly Buffer[],
-  position: number,
-): Promise<void> {
-  const rest = buffers.filter((b) => b.length > 0);
-  while (rest.length > 0) {
-    const { bytesWritten } = await fh.writev(rest, position);
-    if (bytesWritten <= 0) throw new Error("journal write made no progress");
-    position += bytesWritten;
-    let skip = bytesWritten;
-    while (rest.length > 0 && skip >= rest[0]!.length) skip -= rest.shift()!.length;
-    if (skip > 0) rest[0] = rest[0]!.subarray(skip);
   }
 }
 

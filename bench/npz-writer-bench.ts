@@ -1,0 +1,144 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Box } from "../envs/core/spaces/box.js";
+import type { RecordedEpisode, RecordingContext } from "../recorders/types.js";
+import { npzWriterFactory } from "../recorders/writers/npz-writer.js";
+
+/** What npzTransitionsPerSecond writes. */
+export interface NpzBenchOptions {
+  /** Directory for the dataset (default: a fresh one under the OS temp dir). */
+  readonly dir?: string;
+  /** Transitions in all (default 200,000, in episodes of 50 steps). */
+  readonly transitions?: number;
+  /**
+   * Seed 000's expert policies: "random" (actions uniform in [-1, 1], link
+   * utilizations drifting in [0, 1]; nearly incompressible floats, the default) or
+   * "zeros" (all-zero actions on an idle network: states mostly zero).
+   */
+  readonly policy?: "random" | "zeros";
+  /** Await each writeEpisode before the next (as the Recorder does) instead of handing them all over at once. */
+  readonly serial?: boolean;
+  /** The writer's fdatasync option (default true). */
+  readonly fdatasync?: boolean;
+}
+
+const OBS = 12;
+const ACT = 10;
+const STEPS = 50;
+
+function episode(id: number, policy: "random" | "zeros", rand: () => number): RecordedEpisode {
+  const obs = new Float32Array((STEPS + 1) * OBS);
+  if (policy === "random") {
+    let u = rand();
+    for (let i = 0; i < obs.length; i++)
+      obs[i] = u = Math.min(1, Math.max(0, u + (rand() - 0.5) * 0.1));
+  } else {
+    for (let i = 0; i < obs.length; i++) if (i % OBS >= 10) obs[i] = Math.round(rand() * 20) / 100;
+  }
+  const actions = new Float32Array(STEPS * ACT);
+  if (policy === "random") for (let i = 0; i < actions.length; i++) actions[i] = rand() * 2 - 1;
+  const rewards = Float64Array.from({ length: STEPS }, () => -rand());
+  const returnsToGo = new Float64Array(STEPS);
+  for (let i = STEPS - 1, acc = 0; i >= 0; i--) returnsToGo[i] = acc += rewards[i]!;
+  const truncations = new Uint8Array(STEPS);
+  truncations[STEPS - 1] = 1;
+  return {
+    meta: {
+      episodeId: id,
+      seed: id,
+      envId: "SDNEnv",
+      config: {},
+      policyId: policy,
+      subEnv: 0,
+      length: STEPS,
+      totalReturn: returnsToGo[0]!,
+      terminationReason: "truncated",
+      success: undefined,
+      trajectoryHash: "",
+      schemaVersion: "1.0.0",
+      startedAt: "",
+      endedAt: "",
+      resetInfo: {},
+    },
+    observations: obs,
+    actions,
+    rewards,
+    terminations: new Uint8Array(STEPS),
+    truncations,
+    returnsToGo,
+    infos: [],
+    policy: {
+      behaviorProb: new Float64Array(STEPS).fill(Number.NaN),
+      epsilon: new Float64Array(STEPS).fill(Number.NaN),
+      wasExploratory: new Uint8Array(STEPS).fill(255),
+      greedyActions: undefined,
+      policyIds: [],
+      meta: [],
+    },
+  };
+}
+
+/**
+ * Transitions per second through the .npz writer for seed 000's shapes (12-float
+ * observation, 10-float action), episodes of 50 steps, timed from open to the end of
+ * close (journal fdatasyncs and the final fsynced .npz included); episodes are made
+ * before the clock starts.
+ */
+export async function npzTransitionsPerSecond(opts: NpzBenchOptions = {}): Promise<number> {
+  const count = Math.ceil((opts.transitions ?? 200_000) / STEPS);
+  let seed = 12345;
+  const rand = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  const episodes = Array.from({ length: count }, (_, i) =>
+    episode(i, opts.policy ?? "random", rand),
+  );
+  const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), "gymrpc-npz-bench-")));
+  const ctx: RecordingContext = {
+    envId: "SDNEnv",
+    config: {},
+    observationSpace: new Box(0, 1, [OBS]),
+    actionSpace: new Box(-1, 1, [ACT]),
+    policyId: "bench",
+    metadata: {},
+  };
+  try {
+    const started = performance.now();
+    const writer = await npzWriterFactory({ fdatasync: opts.fdatasync ?? true })(
+      join(dir, "expert_dataset.npz"),
+      ctx,
+    );
+    if (opts.serial) for (const ep of episodes) await writer.writeEpisode(ep);
+    else await Promise.all(episodes.map((ep) => writer.writeEpisode(ep)));
+    await writer.close({
+      totalEpisodes: count,
+      totalSteps: count * STEPS,
+      meanEpisodeLength: STEPS,
+      meanReward: 0,
+      successRate: undefined,
+    });
+    return (count * STEPS) / ((performance.now() - started) / 1000);
+  } finally {
+    if (!opts.dir) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const dir = process.argv[2];
+  const cases: [string, NpzBenchOptions][] = [
+    ["random policy, pipelined", { policy: "random" }],
+    ["zeros policy, pipelined", { policy: "zeros" }],
+    ["random policy, serial writeEpisode", { policy: "random", serial: true, transitions: 50_000 }],
+    [
+      "random policy, serial, no fdatasync",
+      { policy: "random", serial: true, fdatasync: false, transitions: 50_000 },
+    ],
+  ];
+  for (const [name, opts] of cases) {
+    const rate = await npzTransitionsPerSecond({ dir, ...opts });
+    console.log(`npz writer, ${name}: ${Math.round(rate).toLocaleString("en-US")} transitions/s`);
+  }
+}
