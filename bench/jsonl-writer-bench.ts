@@ -23,12 +23,13 @@ export async function jsonlTransitionsPerSecond(
     policyId: "random",
     metadata: {},
   };
-  // Seeded-looking values without an RNG in the timed loop.
-  const obs = Array.from({ length: 64 }, (_, k) =>
-    Float32Array.from({ length: OBS }, (_, i) => ((k * 7 + i * 13) % 97) / 97),
+  // Distinct random float32 values (as real states are), drawn before the timed loop.
+  const rows = 4096;
+  const obs = Array.from({ length: rows }, () =>
+    Float32Array.from({ length: OBS }, () => Math.random()),
   );
-  const act = Array.from({ length: 64 }, (_, k) =>
-    Float32Array.from({ length: ACT }, (_, i) => ((k * 11 + i * 5) % 89) / 44.5 - 1),
+  const act = Array.from({ length: rows }, () =>
+    Float32Array.from({ length: ACT }, () => Math.random() * 2 - 1),
   );
   const writer = new JsonlWriter(
     join(dir, `bench.jsonl${opts.gz ? ".gz" : ""}`),
@@ -44,10 +45,10 @@ export async function jsonlTransitionsPerSecond(
       episodeId: Math.floor(t / STEPS),
       subEnv: 0,
       seed: 0,
-      observation: obs[t & 63]!,
-      action: act[t & 63]!,
+      observation: obs[t % rows]!,
+      action: act[t % rows]!,
       reward: -0.5,
-      nextObservation: obs[(t + 1) & 63]!,
+      nextObservation: obs[(t + 1) % rows]!,
       terminated: false,
       truncated: step === STEPS - 1,
       info: {},

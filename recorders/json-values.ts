@@ -21,11 +21,14 @@ export function jsonTensor(arr: TypedArray, shape: readonly number[], offset = 0
   if (shape.length === 0) return jsonNumber(Number(arr[offset]));
   const n = shape[0]!;
   if (shape.length === 1) {
-    // String concatenation builds ropes; cheaper than an array and join for short rows.
     if (n === 0) return "[]";
-    let out = `[${jsonNumber(Number(arr[offset]))}`;
-    for (let i = 1; i < n; i++) out += `,${jsonNumber(Number(arr[offset + i]))}`;
-    return `${out}]`;
+    // Joining a plain array is V8's fastest path from numbers to text.
+    const parts = new Array<number | string>(n);
+    for (let i = 0; i < n; i++) {
+      const x = Number(arr[offset + i]);
+      parts[i] = x - x === 0 ? x : jsonNumber(x);
+    }
+    return `[${parts.join(",")}]`;
   }
   const rest = shape.slice(1);
   let stride = 1;
