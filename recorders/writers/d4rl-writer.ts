@@ -27,9 +27,9 @@
  * 64 KiB per chunk) and resized on every batch; uncompressed by default
  * (`gzip` option).
  *
- * Crash safety: as the `hdf5` format (see hdf5-writer.ts): a CRC-framed
- * journal `<path>.journal` is written before the file for every batch, the
- * file is flushed before the batch's promises resolve, and after a SIGKILL
+ * Crash safety: as the `hdf5` format (see hdf5-writer.ts): writeEpisode
+ * resolves once its batch is in the CRC-framed journal `<path>.journal`; the
+ * file gets it (then a flush) when the worker is next idle; after a SIGKILL
  * `recoverH5Dataset(path)` rebuilds a valid file with every episode whose
  * writeEpisode had resolved; close() finishes and fsyncs the file, then
  * deletes the journal.

@@ -28,7 +28,7 @@ export function h5JournalOf(path: string): string | undefined {
 /**
  * Rebuilds the dataset at `path` (an hdf5, d4rl or minari dataset whose
  * recording did not close) from its journal: every journaled episode, the
- * statistics and `recovered = True`, written to a temporary file that then
+ * statistics and `recovered = 1`, written to a temporary file that then
  * replaces the dataset's HDF5 file; the journal is then deleted. Resolves
  * undefined when there is no journal (the dataset was closed cleanly).
  * Runs in an HDF5 worker thread.

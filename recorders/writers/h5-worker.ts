@@ -1,8 +1,11 @@
 /**
  * The HDF5 worker thread: owns h5wasm (synchronous, with its own wasm heap)
- * and the open datasets of the writers assigned to it. Each batch is first
- * appended to the dataset's journal, then written into the HDF5 file, which
- * is flushed before the batch is acknowledged.
+ * and the open datasets of the writers assigned to it. Each batch is appended
+ * to the dataset's journal and acknowledged (it is durable: recovery rebuilds
+ * the dataset from the journal); the HDF5 file gets the journaled episodes
+ * when the worker is next idle, all that gathered meanwhile as one batch
+ * followed by a flush (at most 32 MiB wait per dataset, else the
+ * acknowledgement waits for them).
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
@@ -60,10 +63,50 @@ interface OpenDataset {
   spec: DatasetSpec;
   layout: H5Layout;
   journal: JournalWriter;
+  /** Journaled episodes not yet in the HDF5 file. */
+  pending: ArrayBuffer[];
+  pendingBytes: number;
+  /** The HDF5 failure that stopped this dataset (its journal still holds every acknowledged episode). */
+  failure: Error | undefined;
 }
+
+/**
+ * Journaled episodes wait at most this many bytes per dataset for the HDF5
+ * file; beyond it, a write is acknowledged only once they are written
+ * (backpressure on the producer).
+ */
+const MAX_PENDING_BYTES = 32 * 1024 * 1024;
 
 const originalWrite = installBoolPatch();
 const open = new Map<number, OpenDataset>();
+let drainScheduled = false;
+
+/** Writes a dataset's journaled episodes into its HDF5 file, then flushes it. */
+function drain(ds: OpenDataset): void {
+  if (ds.failure || ds.pending.length === 0) return;
+  const records = ds.pending;
+  ds.pending = [];
+  ds.pendingBytes = 0;
+  try {
+    for (const r of records) ds.layout.write(decodeEpisode(r));
+    ds.layout.endBatch();
+  } catch (err) {
+    ds.failure = err as Error;
+  }
+}
+
+/**
+ * Drains every dataset once the messages already queued have been handled,
+ * so episodes that arrived while HDF5 was busy go in as one batch.
+ */
+function scheduleDrain(): void {
+  if (drainScheduled) return;
+  drainScheduled = true;
+  setImmediate(() => {
+    drainScheduled = false;
+    for (const ds of open.values()) drain(ds);
+  });
+}
 
 async function handle(req: WorkerRequest): Promise<unknown> {
   const m = await loadH5();
@@ -77,7 +120,14 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       try {
         const layout = LAYOUTS[req.spec.format](m, req.spec, h5);
         layout.endBatch();
-        open.set(req.handle, { spec: req.spec, layout, journal });
+        open.set(req.handle, {
+          spec: req.spec,
+          layout,
+          journal,
+          pending: [],
+          pendingBytes: 0,
+          failure: undefined,
+        });
       } catch (err) {
         journal.close(true);
         throw err;
@@ -87,9 +137,15 @@ async function handle(req: WorkerRequest): Promise<unknown> {
     case "write": {
       const ds = open.get(req.handle);
       if (!ds) throw new Error("dataset is not open");
+      if (ds.failure) throw ds.failure;
+      // Durable once journaled: acknowledged now, written into the HDF5 file by the next drain.
       ds.journal.append(req.records.map((r) => new Uint8Array(r)));
-      for (const r of req.records) ds.layout.write(decodeEpisode(r));
-      ds.layout.endBatch();
+      ds.pending.push(...req.records);
+      for (const r of req.records) ds.pendingBytes += r.byteLength;
+      if (ds.pendingBytes > MAX_PENDING_BYTES) {
+        drain(ds);
+        if (ds.failure) throw ds.failure;
+      } else scheduleDrain();
       return undefined;
     }
     case "close": {
@@ -97,6 +153,8 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       if (!ds) return undefined;
       open.delete(req.handle);
       try {
+        drain(ds);
+        if (ds.failure) throw ds.failure;
         const stats = ds.layout.finish(false);
         fsyncFile(h5PathOf(ds.spec));
         ds.journal.close(true);

@@ -29,7 +29,8 @@ let nextHandle = 1;
  * encodes the episode into one buffer (one copy) and queues it; while the
  * worker writes a batch, newer episodes gather into the next, so a fast
  * producer is served in large batches. Each promise resolves once its batch
- * is in the journal and flushed into the HDF5 file.
+ * is in the journal (durable: recovery rebuilds the dataset from it); the
+ * worker writes it into the HDF5 file when next idle.
  */
 export class H5Writer implements DatasetWriter {
   private readonly queue: Queued[] = [];

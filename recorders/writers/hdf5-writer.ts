@@ -45,19 +45,22 @@
  * worker thread; the flat `d4rl` format has no per-episode objects.
  *
  * Crash safety. Each batch of episodes is appended to the journal
- * `<path>.journal` (length- and CRC-32-framed records, one write) before the
- * HDF5 file is touched, and the file is flushed (H5Fflush) before the batch's
- * writeEpisode promises resolve. Guarantee: after a SIGKILL (or any crash of
- * the process) at any moment, `recoverH5Dataset(path)` (h5-recovery.ts)
- * rebuilds a valid file holding every episode whose writeEpisode had
- * resolved (and any later one wholly journaled), with the statistics and
- * `recovered = True`; it writes a temporary file and renames it over `path`,
- * so it can itself be interrupted and rerun. Without recovery the file is
- * flushed after every batch and usually readable up to its last batch, but
- * that is best effort: HDF5 may be caught mid metadata write. close() (the
- * SIGTERM path) finishes, closes and fsyncs the file and only then deletes
- * the journal. Durability is against process death; with `fsync: true` the
- * journal is also fdatasync'd per batch (power loss).
+ * `<path>.journal` (length- and CRC-32-framed records, one gathered write)
+ * and only then are its writeEpisode promises resolved; the worker writes the
+ * journaled episodes into the HDF5 file when next idle (everything that
+ * gathered meanwhile as one batch) and flushes the file (H5Fflush) after each
+ * such batch. Guarantee: after a SIGKILL (or any crash of the process) at any
+ * moment, `recoverH5Dataset(path)` (h5-recovery.ts) rebuilds a valid file
+ * holding every episode whose writeEpisode had resolved (and any later one
+ * wholly journaled), with the statistics and `recovered = 1`; it writes a
+ * temporary file and renames it over `path`, so it can itself be interrupted
+ * and rerun. Without recovery the file is usually readable up to its last
+ * flushed batch, but that is best effort: HDF5 may be caught in the middle of
+ * a metadata write. close() (the SIGTERM path) writes what is pending,
+ * finishes, closes and fsyncs the file, and only then deletes the journal
+ * (which therefore holds an uncompressed copy of the data while recording).
+ * Durability is against process death; with `fsync: true` the journal is
+ * also fdatasync'd per batch (power loss).
  */
 import type { RecordingContext, WriterFactory } from "../types.js";
 import { H5Writer, type H5WriterOptions } from "./h5-writer.js";
