@@ -30,9 +30,15 @@ def start_server(*args: str) -> LocalServer:
 
 
 @pytest.fixture(scope="session")
-def server() -> Iterator[LocalServer]:
+def record_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session server's ``--record-dir``: datasets recorded in the tests land here."""
+    return tmp_path_factory.mktemp("datasets")
+
+
+@pytest.fixture(scope="session")
+def server(record_dir: Path) -> Iterator[LocalServer]:
     """One server for the whole test session."""
-    s = start_server()
+    s = start_server("--record-dir", str(record_dir))
     yield s
     code = s.stop()
     assert code == 0, "the server did not shut down cleanly:\n" + "\n".join(s.log)

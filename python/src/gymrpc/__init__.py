@@ -15,6 +15,14 @@ from gymrpc import errors
 from gymrpc.client import DEFAULT_TARGET, Client, ConfigField, EnvInfo, connect
 from gymrpc.env import RemoteEnv
 from gymrpc.errors import GymRpcError
+from gymrpc.recording import (
+    DatasetStats,
+    PolicyInfo,
+    RecordingStatus,
+    RecordLike,
+    RecordOptions,
+    SessionInfo,
+)
 from gymrpc.registration import register_envs
 from gymrpc.vector import RemoteVectorEnv
 
@@ -27,10 +35,16 @@ __all__ = [
     "DEFAULT_TARGET",
     "Client",
     "ConfigField",
+    "DatasetStats",
     "EnvInfo",
     "GymRpcError",
+    "PolicyInfo",
+    "RecordLike",
+    "RecordOptions",
+    "RecordingStatus",
     "RemoteEnv",
     "RemoteVectorEnv",
+    "SessionInfo",
     "__version__",
     "connect",
     "errors",
@@ -48,13 +62,16 @@ def make(
     render_mode: str | None = None,
     max_episode_steps: int | None = None,
     typed_config: Message | None = None,
+    record: RecordLike | None = None,
     **config: Any,
 ) -> RemoteEnv:
     """A ``gymnasium.Env`` running ``env_id`` on the gymrpc server at ``target``.
 
     ``config`` holds the env's settings (``sutton_barto_reward=True``, ``g=9.81``, ...)
     and connection options (``auth_token``, ``root_certificates``, ``tls``, ``timeout``,
-    ``retries``; see :class:`Client`). Use it as a context manager or call ``close()``.
+    ``retries``; see :class:`Client`). ``record`` records the session on the server: a
+    dataset name (``"cartpole.npz"``; the extension picks the format), a mapping of
+    :class:`RecordOptions` fields, or options. Use it as a context manager or call ``close()``.
     """
     return RemoteEnv(
         env_id,
@@ -62,6 +79,7 @@ def make(
         render_mode=render_mode,
         max_episode_steps=max_episode_steps,
         typed_config=typed_config,
+        record=record,
         **config,
     )
 
@@ -74,6 +92,7 @@ def make_vec(
     render_mode: str | None = None,
     max_episode_steps: int | None = None,
     typed_config: Message | None = None,
+    record: RecordLike | None = None,
     **config: Any,
 ) -> RemoteVectorEnv:
     """A ``gymnasium.vector.VectorEnv`` of ``num_envs`` copies of ``env_id`` in one server session
@@ -85,6 +104,7 @@ def make_vec(
         render_mode=render_mode,
         max_episode_steps=max_episode_steps,
         typed_config=typed_config,
+        record=record,
         **config,
     )
 

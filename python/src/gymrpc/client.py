@@ -15,6 +15,13 @@ from gymnasium import spaces
 from gymrpc._codec import decode_space, to_struct
 from gymrpc._session import SessionStream
 from gymrpc.errors import GymRpcError, from_rpc_error
+from gymrpc.recording import (
+    DatasetStats,
+    RecordingStatus,
+    RecordLike,
+    RecordOptions,
+    SessionInfo,
+)
 from gymrpc.v1 import env_service_pb2 as service_pb2
 from gymrpc.v1 import env_service_pb2_grpc as service_grpc
 from gymrpc.v1 import env_spec_pb2
@@ -228,6 +235,7 @@ class Client:
         render_mode: str | None = None,
         max_episode_steps: int | None = None,
         typed_config: Message | None = None,
+        record: RecordLike | None = None,
         **config: Any,
     ) -> RemoteEnv:
         """A :class:`gymrpc.RemoteEnv` (a ``gymnasium.Env``) on this channel."""
@@ -239,6 +247,7 @@ class Client:
             render_mode=render_mode,
             max_episode_steps=max_episode_steps,
             typed_config=typed_config,
+            record=record,
             **config,
         )
 
@@ -250,6 +259,7 @@ class Client:
         render_mode: str | None = None,
         max_episode_steps: int | None = None,
         typed_config: Message | None = None,
+        record: RecordLike | None = None,
         **config: Any,
     ) -> RemoteVectorEnv:
         """A :class:`gymrpc.RemoteVectorEnv` (a ``gymnasium.vector.VectorEnv``) on this channel."""
@@ -262,8 +272,45 @@ class Client:
             render_mode=render_mode,
             max_episode_steps=max_episode_steps,
             typed_config=typed_config,
+            record=record,
             **config,
         )
+
+    # ------------------------------------------------------------ recording
+
+    def start_recording(self, session_id: str, record: RecordLike | None = None) -> RecordingStatus:
+        """Starts recording a live session, whichever client drives it (``StartRecording``).
+
+        ``record`` is a dataset name (its extension picks the format), a mapping of
+        :class:`gymrpc.RecordOptions` fields, or options; ``None`` lets the server name the
+        dataset. Session ids come from :meth:`list_sessions` (or ``env.session_id``).
+        """
+        req = service_pb2.StartRecordingRequest(
+            session_id=session_id, options=RecordOptions.coerce(record).to_proto()
+        )
+        res = self._unary(self._stub.StartRecording, req, "StartRecording")
+        return RecordingStatus.from_proto(res.recording)
+
+    def stop_recording(self, session_id: str) -> DatasetStats:
+        """Stops a session's recording (``StopRecording``): a partial episode is written as
+        truncated (or dropped with ``discard_partial_episodes``), the dataset is finished, and
+        its stats are returned. InvalidArgumentError when the session does not record."""
+        req = service_pb2.StopRecordingRequest(session_id=session_id)
+        return DatasetStats.from_proto(
+            self._unary(self._stub.StopRecording, req, "StopRecording").stats
+        )
+
+    def list_sessions(self) -> list[SessionInfo]:
+        """Every live session on the server (``ListSessions``), e.g. to find one to record."""
+        req = service_pb2.ListSessionsRequest()
+        res = self.with_retries(lambda: self._unary(self._stub.ListSessions, req, "ListSessions"))
+        return [SessionInfo.from_proto(s) for s in res.sessions]
+
+    def _unary(self, method: Callable[..., T], req: Any, name: str) -> T:
+        try:
+            return method(req, timeout=self.timeout, metadata=self.metadata)
+        except grpc.RpcError as err:
+            raise from_rpc_error(err, self.target, name) from None
 
     # ------------------------------------------------------------ sessions
 
@@ -311,8 +358,9 @@ def make_request(
     max_episode_steps: int | None,
     typed_config: Message | None,
     config: Mapping[str, Any],
+    record: RecordLike | None = None,
 ) -> service_pb2.MakeRequest:
-    """The MakeRequest for an env id and its settings."""
+    """The MakeRequest for an env id, its settings and what to record."""
     req = service_pb2.MakeRequest(env_id=env_id, num_envs=num_envs)
     if render_mode:
         req.render_mode = render_mode
@@ -322,6 +370,8 @@ def make_request(
         req.typed_config.Pack(typed_config)
     if config:
         to_struct(config, req.config)
+    if record is not None:
+        req.record.CopyFrom(RecordOptions.coerce(record).to_proto())
     return req
 
 

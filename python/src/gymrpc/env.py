@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import grpc
@@ -12,6 +14,7 @@ from gymnasium.envs.registration import EnvSpec
 
 from gymrpc._codec import (
     _F64,
+    ActionEncoder,
     action_encoder,
     decode_info,
     decode_space,
@@ -23,6 +26,15 @@ from gymrpc._codec import (
 from gymrpc._session import SessionStream
 from gymrpc.client import DEFAULT_TARGET, Client, make_request
 from gymrpc.errors import ErrorDetails, GymRpcError, InvalidArgumentError
+from gymrpc.recording import (
+    NOT_RECORDING,
+    DatasetStats,
+    PolicyInfo,
+    RecordingStatus,
+    RecordLike,
+    RecordOptions,
+    with_policy,
+)
 from gymrpc.v1 import env_service_pb2 as service_pb2
 from gymrpc.v1 import tensor_pb2
 
@@ -98,14 +110,21 @@ def split_options(
 
 
 class SessionOwner:
-    """What RemoteEnv and RemoteVectorEnv share: a session on a stream (reset reopens it)."""
+    """What RemoteEnv and RemoteVectorEnv share: a session on a stream (reset reopens it),
+    its recording, and the policy metadata of the next step."""
 
     client: Client
     _stream: SessionStream
     _make: service_pb2.MakeRequest
     _owns_client: bool
+    _recording: RecordingStatus
 
     _config: dict[str, Any]
+    # The step request encoder: _plain_encode, or a one-shot wrapper adding a PolicyInfo.
+    _encode_action: ActionEncoder
+    _plain_encode: ActionEncoder
+    _policy_space: gym.Space[Any]
+    _policy_envs: int
 
     def _open(
         self,
@@ -117,12 +136,19 @@ class SessionOwner:
         max_episode_steps: int | None,
         typed_config: Message | None,
         kwargs: dict[str, Any],
+        record: RecordLike | None = None,
     ) -> service_pb2.MakeResponse:
         self.client, self._owns_client, config = split_options(target, client, kwargs)
         self._config = dict(config)
-        self._make = make_request(
-            env_id, num_envs, render_mode, max_episode_steps, typed_config, config
-        )
+        self._recording = NOT_RECORDING
+        try:
+            self._make = make_request(
+                env_id, num_envs, render_mode, max_episode_steps, typed_config, config, record
+            )
+        except BaseException:
+            if self._owns_client:
+                self.client.close()
+            raise
         try:
             self._stream, made = self.client.open_session(self._make)
         except BaseException:
@@ -130,7 +156,13 @@ class SessionOwner:
                 self.client.close()
             raise
         self.session_id: str = made.session_id
+        self._recording = RecordingStatus.from_proto(made.recording)
         return made
+
+    def _init_encoder(self, encode: ActionEncoder, space: gym.Space[Any], num_envs: int) -> None:
+        self._plain_encode = self._encode_action = encode
+        self._policy_space = space
+        self._policy_envs = num_envs
 
     def _reset_request(self, seed: int | None, options: Mapping[str, Any] | None) -> Any:
         req = service_pb2.SessionRequest()
@@ -141,21 +173,165 @@ class SessionOwner:
         if options:
             to_struct(options, r.options)
         raw = req.SerializeToString()
+        # Policy metadata set before a reset described a step that did not happen.
+        self._encode_action = self._plain_encode
 
         def attempt() -> Any:
             failure = self._stream.failure
             if failure is not None and failure.code in _REOPENABLE:
                 # The session went with the stream: a reset starts afresh on a new one.
                 self._stream.close()
+                self._forget_recording()
                 self._stream, made = self.client.open_session(self._make, retry=False)
                 self.session_id = made.session_id
+                self._recording = RecordingStatus.from_proto(made.recording)
             return self._stream.expect(self._stream.request(raw, "reset"), "reset")
 
         return self.client.with_retries(attempt)
 
+    def _forget_recording(self) -> None:
+        # The server finished the lost session's dataset; the same name would now be refused.
+        if self._make.HasField("record") or self._recording.active:
+            gym.logger.warn(
+                f"the session of this env was lost; its recording "
+                f"{self._recording.output_path or '(dataset)'} was finished by the server and "
+                "the new session does not record: call start_recording with a new name"
+            )
+        if self._make.HasField("record"):
+            make = service_pb2.MakeRequest()
+            make.CopyFrom(self._make)
+            make.ClearField("record")
+            self._make = make
+        self._recording = NOT_RECORDING
+
+    # ------------------------------------------------------------ recording
+
+    @property
+    def recording(self) -> RecordingStatus:
+        """The session's recording: ``active``, the dataset's ``output_path`` on the server, its
+        ``format`` and the ``episodes`` finished so far.
+
+        While the session is open this asks the server (``ListSessions``), so it also sees a
+        recording another client started, or one that stopped on its own (``max_episodes``,
+        a storage failure); when the server cannot be asked it is the last status this env
+        saw. When nothing records, ``active`` is False and the other fields describe the
+        last recording (empty if there was none).
+        """
+        last = self._recording
+        stream = getattr(self, "_stream", None)
+        if stream is not None and stream.failure is None:
+            try:
+                sessions = self.client.list_sessions()
+            except GymRpcError:
+                return last
+            for s in sessions:
+                if s.session_id == self.session_id and s.recording.active:
+                    self._recording = s.recording
+                    return s.recording
+        if last.active:
+            self._recording = last = replace(last, active=False)
+        return last
+
+    def start_recording(self, record: RecordLike | None = None) -> RecordingStatus:
+        """Starts recording this session on the server, from its next step.
+
+        ``record`` is a dataset name relative to the server's ``--record-dir`` (the extension
+        picks the format: ``.npz``, ``.jsonl``, ``.jsonl.gz``, ``.h5``, ``.d4rl.h5``, none for
+        Minari), a mapping of :class:`gymrpc.RecordOptions` fields, or options; ``None`` lets the
+        server name it. Errors: InvalidArgumentError (``field`` ``record.name`` for a name with
+        ``..``, an absolute or existing one; ``record`` when the session already records),
+        PermissionDeniedError / ResourceExhaustedError / AlreadyExistsError / InternalError
+        when the server cannot write the dataset.
+        """
+        req = service_pb2.SessionRequest()
+        req.start_recording.options.CopyFrom(RecordOptions.coerce(record).to_proto())
+        res = self._stream.expect(
+            self._stream.request(req.SerializeToString(), "start_recording"), "start_recording"
+        )
+        self._recording = RecordingStatus.from_proto(res.recording)
+        return self._recording
+
+    def stop_recording(self) -> DatasetStats:
+        """Stops this session's recording: a partial episode is written as truncated (dropped
+        with ``discard_partial_episodes``), the dataset is finished and its stats returned.
+        InvalidArgumentError when the session does not record."""
+        req = service_pb2.SessionRequest(stop_recording=service_pb2.StopRecordingRequest())
+        res = self._stream.expect(
+            self._stream.request(req.SerializeToString(), "stop_recording"), "stop_recording"
+        )
+        stats = DatasetStats.from_proto(res.stats)
+        self._recording = RecordingStatus(
+            active=False,
+            output_path=stats.output_path,
+            format=stats.format,
+            episodes=stats.total_episodes,
+        )
+        return stats
+
+    def set_step_policy(
+        self,
+        policy: PolicyInfo | None = None,
+        /,
+        *,
+        behavior_prob: Any = None,
+        greedy_action: Any = None,
+        was_exploratory: Any = None,
+        epsilon: Any = None,
+        policy_id: str | None = None,
+        meta: Mapping[str, Any] | None = None,
+        record: Any = None,
+    ) -> None:
+        """Behavior-policy metadata for the next ``step`` only, recorded with its transition.
+
+        Pass a :class:`gymrpc.PolicyInfo`, keyword fields, or both (keywords override the
+        PolicyInfo's fields). For a vector env each number is one value per sub-env (an array
+        of length ``num_envs``; a scalar applies to all). ``record=False`` (per sub-env)
+        leaves the step out of the dataset, dropping that sub-env's current episode.
+        Shapes are checked now (InvalidArgumentError naming ``policy.<field>``). The next
+        ``step`` sends it whether or not it succeeds; ``reset`` discards it, and a call with
+        no arguments clears it. Without it a step costs nothing extra.
+        """
+        updates: dict[str, Any] = {
+            k: v
+            for k, v in (
+                ("behavior_prob", behavior_prob),
+                ("greedy_action", greedy_action),
+                ("was_exploratory", was_exploratory),
+                ("epsilon", epsilon),
+                ("policy_id", policy_id),
+                ("meta", meta),
+                ("record", record),
+            )
+            if v is not None
+        }
+        plain = self._plain_encode
+        if policy is None and not updates:
+            self._encode_action = plain
+            return
+        info = replace(policy, **updates) if policy is not None else PolicyInfo(**updates)
+        extra = info.to_proto(self._policy_space, self._policy_envs).SerializeToString()
+        ref = weakref.ref(self)  # no cycle: an unclosed env is still freed promptly
+
+        def once(action: Any) -> bytes:
+            owner = ref()
+            if owner is not None:
+                owner._encode_action = plain
+            return with_policy(plain(action), extra)
+
+        self._encode_action = once
+
     def _close_session(self) -> None:
         stream = getattr(self, "_stream", None)
         if stream is not None:
+            if stream.failure is None and getattr(self, "_recording", NOT_RECORDING).active:
+                # Stopping first makes close return once the dataset is complete (the server
+                # answers a close before it has finished the files).
+                try:
+                    self.stop_recording()
+                except InvalidArgumentError:
+                    pass  # it stopped already (max_episodes, another client)
+                except GymRpcError as err:
+                    gym.logger.warn(f"the recording did not finish cleanly: {err}")
             if stream.failure is None:
                 try:
                     raw = service_pb2.SessionRequest(
@@ -184,6 +360,10 @@ class RemoteEnv(gym.Env[Any, Any], SessionOwner):
         max_episode_steps: Overrides the server's registered time limit.
         typed_config: The env's typed config message (e.g. ``CartPoleConfig``), as an
             alternative to keyword settings.
+        record: Record the session on the server from its first reset: a dataset name
+            (its extension picks the format), a mapping of :class:`gymrpc.RecordOptions`
+            fields, or options. See :attr:`recording`, :meth:`set_step_policy`,
+            :meth:`start_recording` and :meth:`stop_recording`.
         **kwargs: Connection options (see :class:`gymrpc.Client`: ``auth_token``,
             ``root_certificates``, ``timeout``, ``retries``, ...) and the env's settings
             (e.g. ``sutton_barto_reward=True``).
@@ -198,10 +378,11 @@ class RemoteEnv(gym.Env[Any, Any], SessionOwner):
         render_mode: str | None = None,
         max_episode_steps: int | None = None,
         typed_config: Message | None = None,
+        record: RecordLike | None = None,
         **kwargs: Any,
     ) -> None:
         made = self._open(
-            env_id, 0, target, client, render_mode, max_episode_steps, typed_config, kwargs
+            env_id, 0, target, client, render_mode, max_episode_steps, typed_config, kwargs, record
         )
         spec = made.spec
         self.env_id = env_id
@@ -218,7 +399,7 @@ class RemoteEnv(gym.Env[Any, Any], SessionOwner):
         )
         self.reward_threshold = spec.reward_threshold if spec.HasField("reward_threshold") else None
         self._decode_obs = value_decoder(self.observation_space, "observation")
-        self._encode_action = action_encoder(self.action_space)
+        self._init_encoder(action_encoder(self.action_space), self.action_space, 0)
         # A spec that makes an equal env (Gymnasium's env.spec.make(), check_env's render checks);
         # gymnasium.make replaces it with the registered one.
         self.spec = EnvSpec(
@@ -276,7 +457,9 @@ class RemoteEnv(gym.Env[Any, Any], SessionOwner):
         return decode_value(res.frame, "frame")
 
     def close(self) -> None:
-        """Closes the session (and the channel when this env opened it). Harmless twice."""
+        """Closes the session (and the channel when this env opened it). Harmless twice.
+        A recording this env knows to be active is stopped first, so its dataset is
+        complete when ``close`` returns."""
         self._close_session()
         super().close()
 

@@ -19,6 +19,7 @@ from google.rpc import error_details_pb2, status_pb2
 
 __all__ = [
     "STATUS_DETAILS_KEY",
+    "AlreadyExistsError",
     "DeadlineExceededError",
     "ErrorDetails",
     "FailedPreconditionError",
@@ -26,6 +27,7 @@ __all__ = [
     "InternalError",
     "InvalidArgumentError",
     "NotFoundError",
+    "PermissionDeniedError",
     "ResourceExhaustedError",
     "UnauthenticatedError",
     "UnavailableError",
@@ -115,6 +117,13 @@ class GymRpcError(Exception):
             return bad.field_violations[0].field
         return None
 
+    @property
+    def resource_name(self) -> str | None:
+        """The resource a ``ResourceInfo`` names (e.g. the dataset path of a recording
+        failure), if any."""
+        res = self.details.resource_info
+        return res.resource_name if res is not None else None
+
 
 class NotFoundError(GymRpcError):
     """``NOT_FOUND``: an unknown env id (see :attr:`suggestions`) or session."""
@@ -166,9 +175,24 @@ class DeadlineExceededError(GymRpcError):
 
 
 class InternalError(GymRpcError):
-    """``INTERNAL``: a bug on the server (or a malformed response)."""
+    """``INTERNAL``: a bug on the server (or a malformed response), or a dataset the server
+    could not write (reason ``RECORDING_FAILED``)."""
 
     default_code = grpc.StatusCode.INTERNAL
+
+
+class PermissionDeniedError(GymRpcError):
+    """``PERMISSION_DENIED``: e.g. the server may not write a dataset where it was asked to
+    (reason ``RECORDING_FAILED``; :attr:`resource_name` is the dataset's path)."""
+
+    default_code = grpc.StatusCode.PERMISSION_DENIED
+
+
+class AlreadyExistsError(GymRpcError):
+    """``ALREADY_EXISTS``: e.g. a file stands where a dataset (or its directory) would go
+    (reason ``RECORDING_FAILED``; :attr:`resource_name` is the dataset's path)."""
+
+    default_code = grpc.StatusCode.ALREADY_EXISTS
 
 
 _BY_CODE: dict[grpc.StatusCode, type[GymRpcError]] = {
@@ -182,6 +206,8 @@ _BY_CODE: dict[grpc.StatusCode, type[GymRpcError]] = {
         UnauthenticatedError,
         DeadlineExceededError,
         InternalError,
+        PermissionDeniedError,
+        AlreadyExistsError,
     )
 }
 _CODE_BY_VALUE: dict[int, grpc.StatusCode] = {c.value[0]: c for c in grpc.StatusCode}

@@ -20,6 +20,7 @@ from gymrpc._codec import (
 )
 from gymrpc.client import DEFAULT_TARGET, Client
 from gymrpc.env import SessionOwner
+from gymrpc.recording import RecordLike
 from gymrpc.v1 import env_service_pb2 as service_pb2
 from gymrpc.v1 import tensor_pb2
 
@@ -42,7 +43,8 @@ class RemoteVectorEnv(VectorEnv[Any, Any, Any], SessionOwner):
     native batched implementation on the server (CartPole-v1) step all sub-envs in
     one call.
 
-    Args are those of :class:`gymrpc.RemoteEnv`, plus ``num_envs``.
+    Args are those of :class:`gymrpc.RemoteEnv`, plus ``num_envs``. Recording works as for
+    :class:`gymrpc.RemoteEnv`; :meth:`set_step_policy` takes one value per sub-env.
     """
 
     def __init__(
@@ -55,6 +57,7 @@ class RemoteVectorEnv(VectorEnv[Any, Any, Any], SessionOwner):
         render_mode: str | None = None,
         max_episode_steps: int | None = None,
         typed_config: Message | None = None,
+        record: RecordLike | None = None,
         **kwargs: Any,
     ) -> None:
         if not isinstance(num_envs, (int, np.integer)) or num_envs < 1:
@@ -68,6 +71,7 @@ class RemoteVectorEnv(VectorEnv[Any, Any, Any], SessionOwner):
             max_episode_steps,
             typed_config,
             kwargs,
+            record,
         )
         spec = made.spec
         self.env_id = env_id
@@ -87,7 +91,7 @@ class RemoteVectorEnv(VectorEnv[Any, Any, Any], SessionOwner):
         )
         self.native_vectorization = spec.native_vectorization
         self._decode_obs = value_decoder(self.observation_space, "observation")
-        self._encode_action = action_encoder(self.action_space)
+        self._init_encoder(action_encoder(self.action_space), self.action_space, self.num_envs)
 
     def reset(
         self,
@@ -135,7 +139,8 @@ class RemoteVectorEnv(VectorEnv[Any, Any, Any], SessionOwner):
         return tuple(frames) if isinstance(frames, tuple) else (frames,)
 
     def close_extras(self, **kwargs: Any) -> None:
-        """Closes the session (and the channel when this env opened it)."""
+        """Closes the session (and the channel when this env opened it); an active recording
+        is stopped first, so its dataset is complete when ``close`` returns."""
         self._close_session()
 
     def __enter__(self) -> RemoteVectorEnv:
