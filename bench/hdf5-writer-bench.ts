@@ -5,8 +5,10 @@ import { pathToFileURL } from "node:url";
 import { Box } from "../envs/core/spaces/box.js";
 import type { RecordedEpisode, RecordingContext } from "../recorders/types.js";
 import { SCHEMA_VERSION } from "../recorders/types.js";
+import { encodeEpisode } from "../recorders/writers/h5-codec.js";
 import { shutdownH5Workers } from "../recorders/writers/h5-host.js";
 import type { H5Format } from "../recorders/writers/h5-journal.js";
+import { describeSpace } from "../recorders/writers/h5-spaces.js";
 import { H5Writer } from "../recorders/writers/h5-writer.js";
 
 const OBS = 12;
@@ -104,6 +106,23 @@ export async function hdf5TransitionsPerSecond(opts: {
   }
 }
 
+/**
+ * Transitions per second the event loop can hand to an HDF5-based writer:
+ * writeEpisode's synchronous part (encoding each episode into one
+ * transferable buffer) on the same synthetic episodes, everything else being
+ * in the worker thread.
+ */
+export function hdf5EventLoopTransitionsPerSecond(transitions = 200_000): number {
+  const episodes = Math.ceil(transitions / STEPS);
+  const templates = Array.from({ length: 16 }, (_, k) => syntheticEpisode(k));
+  const obs = describeSpace(ctx.observationSpace);
+  const act = describeSpace(ctx.actionSpace);
+  for (let k = 0; k < 2000; k++) encodeEpisode(templates[k % 16]!, obs, act);
+  const t0 = performance.now();
+  for (let k = 0; k < episodes; k++) encodeEpisode(templates[k % 16]!, obs, act);
+  return (episodes * STEPS) / ((performance.now() - t0) / 1000);
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const fmt = (process.argv[2] ?? "hdf5") as H5Format;
   for (const compressed of [false, true]) {
@@ -112,5 +131,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       `${fmt} ${compressed ? "gzip-4" : "uncompressed"}: ${Math.round(rate).toLocaleString("en-US")} transitions/s`,
     );
   }
+  const loop = hdf5EventLoopTransitionsPerSecond();
+  console.log(
+    `event loop (writeEpisode's synchronous part): ${Math.round(loop).toLocaleString("en-US")} transitions/s`,
+  );
   await shutdownH5Workers();
 }

@@ -20,6 +20,8 @@ export interface DatasetSpec {
   readonly gzip: number;
   readonly schemaVersion: string;
   readonly createdAt: string;
+  /** The recording process, so recovery leaves a live writer's journal alone. */
+  readonly writer?: { readonly pid: number; readonly host: string };
 }
 
 /** Dataset statistics (seed 002's), as the worker counts what it wrote. */

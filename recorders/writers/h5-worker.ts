@@ -8,6 +8,7 @@
  * acknowledgement waits for them).
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs";
+import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { parentPort } from "node:worker_threads";
 import { d4rlLayout } from "./d4rl-layout.js";
@@ -32,11 +33,23 @@ export type WorkerReply =
   | { id: number; ok: true; result?: unknown }
   | { id: number; ok: false; error: { message: string; code?: string; name?: string } };
 
-/** What recovery rebuilt. */
+/** What recovery rebuilt (stats undefined: the journal's writer is still running, left alone). */
 export interface RecoveredDataset {
   readonly path: string;
   readonly format: H5Format;
-  readonly stats: H5Stats;
+  readonly stats: H5Stats | undefined;
+}
+
+/** True when the process that wrote a journal is still running on this host. */
+function writerAlive(spec: DatasetSpec): boolean {
+  const w = spec.writer;
+  if (!w || w.host !== hostname()) return false;
+  try {
+    process.kill(w.pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 const LAYOUTS: Record<H5Format, LayoutFactory> = {
@@ -191,6 +204,7 @@ function recover(journalPath: string): RecoveredDataset {
         if (kind !== RecordKind.header)
           throw new Error(`${journalPath} does not start with a header`);
         spec = json as DatasetSpec;
+        if (writerAlive(spec)) return { path: spec.path, format: spec.format, stats: undefined };
         tmp = `${h5PathOf(spec)}.recovering`;
         mkdirSync(dirname(tmp), { recursive: true });
         layout = LAYOUTS[spec.format](m, spec, tmp);

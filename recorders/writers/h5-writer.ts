@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import type { DatasetStats, DatasetWriter, RecordedEpisode, RecordingContext } from "../types.js";
 import { SCHEMA_VERSION } from "../types.js";
 import { encodeEpisode, toJsonSafe } from "./h5-codec.js";
@@ -68,6 +69,7 @@ export class H5Writer implements DatasetWriter {
       gzip: Math.max(0, Math.min(9, Math.trunc(options.gzip ?? 0))),
       schemaVersion: SCHEMA_VERSION,
       createdAt: new Date().toISOString(),
+      writer: { pid: process.pid, host: hostname() },
     };
     const worker = acquireH5Worker();
     const handle = nextHandle++;

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -70,9 +70,9 @@ describe.skipIf(!python)("HDF5 writers after SIGKILL", () => {
     expect(root.attrs).toMatchObject({
       recovered: 1,
       complete: 1,
-      total_episodes: result!.stats.totalEpisodes,
+      total_episodes: result!.stats!.totalEpisodes,
     });
-    expect(result!.stats.totalEpisodes).toBeGreaterThanOrEqual(durable.size);
+    expect(result!.stats!.totalEpisodes).toBeGreaterThanOrEqual(durable.size);
     for (const [id, len] of durable) {
       expect(d[`episode_${id}/actions`]?.shape).toEqual([len]);
       expect(d[`episode_${id}/observations`]?.shape).toEqual([len, 4]);
@@ -92,7 +92,7 @@ describe.skipIf(!python)("HDF5 writers after SIGKILL", () => {
       total_episodes: number;
       episodes: { actions: { shape: number[] } }[];
     }>(python, ["minari", dir, "killed-minari-v0"]);
-    expect(m.total_episodes).toBe(result!.stats.totalEpisodes);
+    expect(m.total_episodes).toBe(result!.stats!.totalEpisodes);
     expect(m.total_episodes).toBeGreaterThanOrEqual(durable.size);
     for (const [id, len] of durable) expect(m.episodes[id]?.actions.shape).toEqual([len]);
   }, 120_000);
@@ -103,6 +103,11 @@ describe.skipIf(!python)("HDF5 writers after SIGKILL", () => {
     const out = join(dir, "clean.h5");
     const writer = await openHdf5Writer(out, ctx);
     expect(existsSync(`${out}.journal`)).toBe(true);
+    // A live writer's journal is left alone; other writers' journals are not ours.
+    expect(await recoverH5Dataset(out)).toMatchObject({ skipped: true, stats: undefined });
+    expect(existsSync(`${out}.journal`)).toBe(true);
+    writeFileSync(join(dir, "other.npz.journal"), "not ours");
+    expect(await findH5Journals(dir)).not.toContain(join(dir, "other.npz.journal"));
     await recordEpisodes(env, writer, ctx, 2, () => 0);
     expect(existsSync(`${out}.journal`)).toBe(false);
     expect(await recoverH5Dataset(out)).toBeUndefined();
