@@ -2,8 +2,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { Box } from "../../envs/core/spaces/box.js";
+import { Discrete } from "../../envs/core/spaces/discrete.js";
+import { MultiBinary } from "../../envs/core/spaces/multi-binary.js";
 import type { SpaceValue } from "../../envs/core/spaces/space.js";
+import { Text } from "../../envs/core/spaces/text.js";
+import { Tuple } from "../../envs/core/spaces/tuple.js";
 import { createDefaultRegistry } from "../../envs/default-registry.js";
+import type { RecordedEpisode } from "../../recorders/types.js";
 import { shutdownH5Workers } from "../../recorders/writers/h5-host.js";
 import { WRITERS } from "../../recorders/writers/index.js";
 import { openMinariWriter } from "../../recorders/writers/minari-writer.js";
@@ -163,5 +169,70 @@ describe.skipIf(!python)("minari writer, read back with the real minari package"
       // distance is not in the reset info: row 0 holds NaN.
       expect((ep.infos.distance!.values as unknown[])[0]).toBe("nan");
     });
+  });
+
+  it("stores Tuple, Text and MultiBinary spaces (h5py and minari agree)", async () => {
+    const obsSpace = new Tuple([new Discrete(4), new Text(5), new Box(0, 255, [2, 3], "uint8")]);
+    const ctx = contextOf(
+      { observationSpace: obsSpace, actionSpace: new MultiBinary([2, 2]) } as never,
+      "Tuple-v0",
+    );
+    const episode = (id: number): RecordedEpisode => ({
+      meta: {
+        episodeId: id,
+        seed: 5,
+        envId: "Tuple-v0",
+        config: {},
+        policyId: "p",
+        subEnv: 0,
+        length: 3,
+        totalReturn: 3,
+        terminationReason: "terminated",
+        success: true,
+        trajectoryHash: "ab",
+        schemaVersion: "1.0.0",
+        startedAt: "",
+        endedAt: "",
+        resetInfo: { level: 2 },
+      },
+      observations: [
+        BigInt64Array.of(0n, 1n, 2n, 3n),
+        ["a", "bb", "ccc", "dddd"],
+        Uint8Array.from({ length: 24 }, (_, i) => i),
+      ],
+      actions: Int8Array.from({ length: 12 }, (_, i) => i % 2),
+      rewards: Float64Array.of(1, 1, 1),
+      terminations: Uint8Array.of(0, 0, 1),
+      truncations: new Uint8Array(3),
+      returnsToGo: Float64Array.of(3, 2, 1),
+      infos: [
+        { level: 2, ok: true },
+        { level: 2, ok: false },
+        { level: 3, ok: true },
+      ],
+      policy: {
+        behaviorProb: new Float64Array(3).fill(Number.NaN),
+        epsilon: new Float64Array(3).fill(Number.NaN),
+        wasExploratory: new Uint8Array(3).fill(255),
+        greedyActions: undefined,
+        policyIds: ["p", "q", "p"],
+        meta: [undefined, { note: "x" }, undefined],
+      },
+    });
+    const id = "tuple-v2";
+    const writer = await openMinariWriter(join(root, id), ctx);
+    await Promise.all([writer.writeEpisode(episode(0)), writer.writeEpisode(episode(1))]);
+    await writer.close();
+    const m = await readWithPython<MinariDump>(python, ["minari", root, id]);
+    expect(m.observation_space).toContain("Tuple(Discrete(4), Text(1, 5");
+    expect(m.action_space).toBe("MultiBinary((2, 2))");
+    const ep = m.episodes[1]!;
+    const obs = ep.observations as unknown as Arr[];
+    expect(obs[0]).toMatchObject({ shape: [4], dtype: "int64", values: [0, 1, 2, 3] });
+    expect(obs[1]?.values).toEqual(["a", "bb", "ccc", "dddd"]);
+    expect(obs[2]).toMatchObject({ shape: [4, 2, 3], dtype: "uint8" });
+    expect(ep.actions).toMatchObject({ shape: [3, 2, 2], dtype: "int8" });
+    expect(ep.infos.level?.values).toEqual([2, 2, 2, 3]);
+    expect(ep.infos.ok?.values).toEqual([false, true, false, true]);
   });
 });
