@@ -91,6 +91,8 @@ export class Recorder {
    */
   endEpisode(assembler: EpisodeAssembler, reason: TerminationReason): Promise<void> | undefined {
     if (!assembler.isActive) return undefined;
+    // An episode cut before its first step (recording attached, then reset) holds no transition.
+    if (assembler.length === 0) return this.discard(assembler);
     const partial = reason !== "terminated" && reason !== "truncated";
     if (this.failure || this.closing || (partial && this.ctx.discardPartialEpisodes)) {
       return this.discard(assembler);

@@ -9,6 +9,7 @@ import {
 } from "../envs/core/env.js";
 import type { SpaceValue } from "../envs/core/spaces/space.js";
 import { Wrapper } from "../envs/core/wrappers/wrapper.js";
+import { cloneValue } from "./clone-value.js";
 import type { EpisodeAssembler } from "./episode-assembler.js";
 import type { Recorder } from "./recorder.js";
 import type { StepPolicyInfo, TerminationReason } from "./types.js";
@@ -72,7 +73,10 @@ export class RecordingEnv extends Wrapper {
   override step(action: SpaceValue): MaybePromise<StepResult> {
     const policy = this.pendingPolicy;
     this.pendingPolicy = undefined;
-    const before = this.lastObservation;
+    // An env may reuse its observation buffer: keep a copy of the pre-step state for streamed transitions.
+    const last = this.lastObservation;
+    const before =
+      last !== undefined && this.recorder?.streamsTransitions ? cloneValue(last) : last;
     return chainMaybe(this.env.step(action), (r): MaybePromise<StepResult> => {
       this.lastObservation = r.observation;
       const rec = this.recorder;

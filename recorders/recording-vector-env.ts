@@ -9,6 +9,7 @@ import {
   type VectorResetResult,
   type VectorStepResult,
 } from "../envs/core/vector/vector-env.js";
+import { cloneValue } from "./clone-value.js";
 import type { EpisodeAssembler } from "./episode-assembler.js";
 import type { Recorder } from "./recorder.js";
 import { subEnvInfo } from "./sub-env-info.js";
@@ -101,7 +102,10 @@ export class RecordingVectorEnv implements VectorEnv {
   step(actions: SpaceValue): MaybePromise<VectorStepResult> {
     const policy = this.pendingPolicy;
     this.pendingPolicy = undefined;
-    const before = this.lastObservation;
+    // Vectorized envs reuse their observation buffer: keep a copy of the pre-step states for streamed transitions.
+    const last = this.lastObservation;
+    const before =
+      last !== undefined && this.recorder?.streamsTransitions ? cloneValue(last) : last;
     return chainMaybe(this.env.step(actions), (r): MaybePromise<VectorStepResult> => {
       this.lastObservation = r.observation;
       const rec = this.recorder;

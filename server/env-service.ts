@@ -147,10 +147,14 @@ export function createEnvService(deps: EnvServiceDeps): EnvServiceServer {
       "Render",
       (req): RenderResponse => renderResponse(sessions.get(req.sessionId).render()),
     ),
-    closeSession: unary("CloseSession", (req: CloseSessionRequest): CloseSessionResponse => {
-      sessions.close(req.sessionId);
-      return {};
-    }),
+    // Close answers once the session's dataset, if it recorded, is finished on disk.
+    closeSession: unary(
+      "CloseSession",
+      (req: CloseSessionRequest): MaybePromise<CloseSessionResponse> => {
+        const finishing = sessions.close(req.sessionId);
+        return finishing ? finishing.then(() => ({})) : {};
+      },
+    ),
     startRecording: unary("StartRecording", async (req): Promise<StartRecordingResponse> => {
       const session = sessions.get(req.sessionId);
       return {
@@ -264,10 +268,12 @@ function handleStream(
       }
       case "render":
         return { response: { $case: "render", value: renderResponse(requireSession().render()) } };
-      case "close":
-        if (session) sessions.close(session.id);
+      case "close": {
+        const finishing = session ? sessions.close(session.id) : undefined;
         session = undefined;
-        return { response: { $case: "close", value: {} } };
+        const closed: SessionResponse = { response: { $case: "close", value: {} } };
+        return finishing ? finishing.then(() => closed) : closed;
+      }
       case "startRecording": {
         const s = requireSession();
         return startRecording(s, r.value.options ?? EMPTY_OPTIONS, deps.recording).then(

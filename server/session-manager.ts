@@ -86,14 +86,14 @@ export class SessionManager {
     return s;
   }
 
-  /** Closes a session; unknown ids are ignored so close is idempotent. */
+  /** Closes a session (unknown ids are ignored, so close is idempotent); resolves when its recording's files are finished. */
   close(
     id: string,
     reason = "closed by client",
     termination: TerminationReason = "client_disconnected",
-  ): void {
+  ): Promise<void> | undefined {
     const s = this.sessions.get(id);
-    if (!s) return;
+    if (!s) return undefined;
     this.sessions.delete(id);
     const finishing = s.close(termination);
     this.events.closed?.(s, reason);
@@ -104,7 +104,9 @@ export class SessionManager {
       );
       this.finishing.add(tracked);
       void tracked.finally(() => this.finishing.delete(tracked));
+      return tracked;
     }
+    return undefined;
   }
 
   /** Resolves when every recording of a closed session has finished its files. */

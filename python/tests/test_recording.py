@@ -492,14 +492,10 @@ def test_close_finishes_the_dataset(target: str, record_dir: Path) -> None:
         assert z["states"].shape == (2, 4)
 
 
-# Known server issues, kept here so they show up as XPASS once fixed.
+# Regressions of server bugs found from Python: an empty episode counted after a
+# mid-episode start and reset, and streamed JSONL rows of a natively vectorized env.
 
 
-@pytest.mark.xfail(
-    reason="server: a recording started mid-episode and reset before any step commits an "
-    "empty episode (counted in total_episodes and max_episodes)",
-    strict=False,
-)
 def test_recording_started_mid_episode_then_reset_counts_no_empty_episode(
     target: str,
 ) -> None:
@@ -515,11 +511,6 @@ def test_recording_started_mid_episode_then_reset_counts_no_empty_episode(
     assert stats.total_episodes == 1
 
 
-@pytest.mark.xfail(
-    reason="server: JSONL rows of a natively vectorized session (CartPole-v1) have "
-    "state == next_state (the recorder keeps a reference to the reused observation buffer)",
-    strict=False,
-)
 def test_vector_jsonl_state_is_the_observation_before_the_step(
     target: str, record_dir: Path
 ) -> None:

@@ -1,0 +1,14 @@
+import { isTypedArray } from "../envs/core/dtype.js";
+import type { SpaceValue } from "../envs/core/spaces/space.js";
+
+/** A deep copy of a space value (typed arrays copied), for values an env may overwrite in place. */
+export function cloneValue(v: SpaceValue): SpaceValue {
+  if (isTypedArray(v)) return v.slice();
+  if (Array.isArray(v)) return v.map(cloneValue);
+  if (typeof v === "object" && v !== null) {
+    const out: Record<string, SpaceValue> = {};
+    for (const k of Object.keys(v)) out[k] = cloneValue((v as Record<string, SpaceValue>)[k]!);
+    return out;
+  }
+  return v;
+}
