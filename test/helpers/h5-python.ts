@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,24 +28,44 @@ export function findH5Python(): { python: string } | { reason: string } {
   const venv = join(tmpdir(), "gymrpc-h5-venv");
   const python = bin(venv);
   if (hasReaders(python)) return { python };
-  for (const base of ["python3", "python"]) {
-    if (
-      !existsSync(python) &&
-      spawnSync(base, ["-m", "venv", venv], { timeout: 120_000 }).status !== 0
-    )
-      continue;
-    const pip = spawnSync(python, ["-m", "pip", "install", "--quiet", ...PACKAGES], {
-      timeout: 600_000,
-      encoding: "utf8",
-    });
-    if (hasReaders(python)) return { python };
-    return {
-      reason: `pip install ${PACKAGES.join(" ")} failed: ${(pip.stderr ?? "").trim().slice(-300)}`,
-    };
+  // Test files run in parallel: one makes the venv, the others wait for it.
+  const lock = `${venv}.lock`;
+  try {
+    if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 15 * 60_000)
+      rmSync(lock, { recursive: true });
+    mkdirSync(lock);
+  } catch {
+    for (let waited = 0; waited < 15 * 60_000 && existsSync(lock); waited += 2000) sleep(2000);
+    return hasReaders(python)
+      ? { python }
+      : { reason: "another test process failed to make the venv" };
   }
-  return {
-    reason: "no python3 to make a venv with (and no .venv with h5py and minari in the repo)",
-  };
+  try {
+    for (const base of ["python3", "python"]) {
+      if (
+        !existsSync(python) &&
+        spawnSync(base, ["-m", "venv", venv], { timeout: 120_000 }).status !== 0
+      )
+        continue;
+      const pip = spawnSync(python, ["-m", "pip", "install", "--quiet", ...PACKAGES], {
+        timeout: 600_000,
+        encoding: "utf8",
+      });
+      if (hasReaders(python)) return { python };
+      return {
+        reason: `pip install ${PACKAGES.join(" ")} failed: ${(pip.stderr ?? "").trim().slice(-300)}`,
+      };
+    }
+    return {
+      reason: "no python3 to make a venv with (and no .venv with h5py and minari in the repo)",
+    };
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** One HDF5 object as h5py describes it. */
