@@ -1,9 +1,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Box } from "../envs/core/spaces/box.js";
 import type { RecordedEpisode, RecordingContext } from "../recorders/types.js";
+import {
+  npzCompressionThreads,
+  setNpzCompressionThreads,
+} from "../recorders/writers/npz-compress.js";
 import { npzWriterFactory } from "../recorders/writers/npz-writer.js";
 
 /** What npzTransitionsPerSecond writes. */
@@ -22,6 +26,10 @@ export interface NpzBenchOptions {
   readonly serial?: boolean;
   /** The writer's fdatasync option (default true). */
   readonly fdatasync?: boolean;
+  /** The writer's zlib level (default 1; 0 stores: the cost of everything but compression). */
+  readonly level?: number;
+  /** Concurrent compression jobs (default: the writer's, cores - 1). */
+  readonly compressionThreads?: number;
 }
 
 const OBS = 12;
@@ -105,12 +113,14 @@ export async function npzTransitionsPerSecond(opts: NpzBenchOptions = {}): Promi
     policyId: "bench",
     metadata: {},
   };
+  const threads = npzCompressionThreads();
+  if (opts.compressionThreads !== undefined) setNpzCompressionThreads(opts.compressionThreads);
   try {
     const started = performance.now();
-    const writer = await npzWriterFactory({ fdatasync: opts.fdatasync ?? true })(
-      join(dir, "expert_dataset.npz"),
-      ctx,
-    );
+    const writer = await npzWriterFactory({
+      fdatasync: opts.fdatasync ?? true,
+      level: opts.level ?? 1,
+    })(join(dir, "expert_dataset.npz"), ctx);
     if (opts.serial) for (const ep of episodes) await writer.writeEpisode(ep);
     else await Promise.all(episodes.map((ep) => writer.writeEpisode(ep)));
     await writer.close({
@@ -122,6 +132,7 @@ export async function npzTransitionsPerSecond(opts: NpzBenchOptions = {}): Promi
     });
     return (count * STEPS) / ((performance.now() - started) / 1000);
   } finally {
+    setNpzCompressionThreads(threads);
     if (!opts.dir) await rm(dir, { recursive: true, force: true });
   }
 }
@@ -131,6 +142,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const cases: [string, NpzBenchOptions][] = [
     ["random policy, pipelined", { policy: "random" }],
     ["zeros policy, pipelined", { policy: "zeros" }],
+    [
+      `random policy, pipelined, ${availableParallelism()} compression threads`,
+      { policy: "random", compressionThreads: availableParallelism() },
+    ],
+    ["random policy, pipelined, level 0 (stored)", { policy: "random", level: 0 }],
     ["random policy, serial writeEpisode", { policy: "random", serial: true, transitions: 50_000 }],
     [
       "random policy, serial, no fdatasync",

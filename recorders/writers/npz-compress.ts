@@ -1,8 +1,51 @@
+import { availableParallelism } from "node:os";
 import { promisify } from "node:util";
-import { constants, deflateRaw } from "node:zlib";
+import { constants, deflateRaw, type ZlibOptions } from "node:zlib";
 import { crc32Combine, crcOf } from "./npz-zip.js";
 
-const deflateRawAsync = promisify(deflateRaw);
+const deflateRawPromise = promisify(deflateRaw);
+
+/**
+ * Compression jobs all npz writers of the process run at once: one core is left to the
+ * event loop (on 2 cores, compressing on both stretched 5 ms of event-loop work to
+ * 50-150 ms), and libuv threadpool slots are left for file I/O.
+ */
+let threads = Math.max(
+  1,
+  Math.min(availableParallelism() - 1, Number(process.env.UV_THREADPOOL_SIZE ?? 4) - 1),
+);
+let running = 0;
+const waiting: (() => void)[] = [];
+
+/** How many compression jobs npz writers run at once in this process. */
+export function npzCompressionThreads(): number {
+  return threads;
+}
+
+/** Sets how many compression jobs npz writers run at once in this process (default: cores - 1, at most threadpool size - 1). */
+export function setNpzCompressionThreads(n: number): void {
+  threads = Math.max(1, Math.floor(n));
+  while (running < threads && waiting.length > 0) {
+    running++;
+    waiting.shift()!();
+  }
+}
+
+/** Jobs this small skip the queue: they cost less than the wait (an episode's members at episode end). */
+const SMALL_JOB = 64 << 10;
+
+async function deflateRawAsync(data: Buffer, opts: ZlibOptions): Promise<Buffer> {
+  if (data.length < SMALL_JOB) return deflateRawPromise(data, opts);
+  if (running >= threads) await new Promise<void>((r) => waiting.push(r));
+  else running++;
+  try {
+    return await deflateRawPromise(data, opts);
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
 
 /** Raw bytes compressed per zlib call: big enough to amortize a call, small enough to spread a batch over the threadpool. */
 export const CHUNK_BYTES = 1 << 20;

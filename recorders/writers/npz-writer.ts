@@ -16,7 +16,8 @@
  *
  * Design. A zip's central directory sits at its end, so the .npz cannot grow in place.
  * Every batch of finished episodes is copied into one buffer per member (on the event
- * loop, 4 MiB per turn), compressed once on the libuv threadpool (never deflateSync)
+ * loop, 1 MiB per turn), compressed once on the libuv threadpool (never deflateSync;
+ * at most cores - 1 big jobs at a time process-wide, see setNpzCompressionThreads)
  * into independent sync-flushed raw-deflate pieces of 1 MiB, and appended with a CRC
  * to `<path>.journal`, which is fdatasync'd before those episodes' writeEpisode calls
  * resolve; episodes arriving meanwhile form the next batch (group commit: one write
@@ -71,7 +72,7 @@ export interface NpzWriterOptions {
   readonly rebuildRatio?: number;
   /** Raw bytes of episodes journaled together (one write, one fdatasync) at most (default 64 MiB). */
   readonly maxBatchBytes?: number;
-  /** Raw bytes copied per event-loop turn while building a batch (default 4 MiB: a few milliseconds). */
+  /** Raw bytes copied per event-loop turn while building a batch (default 1 MiB: about a millisecond). */
   readonly sliceBytes?: number;
   /**
    * fdatasync the journal before writeEpisode resolves (default true). false: it resolves
@@ -130,7 +131,7 @@ export class NpzWriter implements DatasetWriter {
       forceZip64: options.forceZip64 ?? false,
       rebuildRatio: options.rebuildRatio ?? 10,
       maxBatchBytes: options.maxBatchBytes ?? 64 << 20,
-      sliceBytes: options.sliceBytes ?? 4 << 20,
+      sliceBytes: options.sliceBytes ?? 1 << 20,
       fdatasync: options.fdatasync ?? true,
     };
     const journalPath = `${path}.journal`;
