@@ -47,7 +47,9 @@ export function minariMetadataPath(dir: string): string {
 function dataSizeMb(dataDir: string): number {
   let bytes = 0;
   for (const e of readdirSync(dataDir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) bytes += statSync(join(e.parentPath ?? dataDir, e.name)).size;
+    // Temporary files (an atomic rewrite, a recovery in progress) are not the dataset's.
+    if (e.isFile() && !/\.(tmp|recovering)$/.test(e.name))
+      bytes += statSync(join(e.parentPath ?? dataDir, e.name)).size;
   }
   return Math.round(bytes / 1e5) / 10;
 }
