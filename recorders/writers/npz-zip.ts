@@ -115,7 +115,8 @@ export function layoutZip(
   opts: { readonly forceZip64?: boolean; readonly mtime?: Date } = {},
 ): ZipLayout {
   const force = opts.forceZip64 === true;
-  const { date, time } = dosDateTime(opts.mtime ?? new Date());
+  // A fixed time, as numpy.savez writes (1980-01-01): the same data gives the same bytes.
+  const { date, time } = dosDateTime(opts.mtime ?? new Date(1980, 0, 1));
   const headerOffsets: number[] = [];
   const localHeaders: Buffer[] = [];
   const dataOffsets: number[] = [];
