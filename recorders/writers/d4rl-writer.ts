@@ -29,7 +29,8 @@
  *
  * Crash safety: as the `hdf5` format (see hdf5-writer.ts): writeEpisode
  * resolves once its batch is in the CRC-framed journal `<path>.journal`; the
- * file gets it (then a flush) when the worker is next idle; after a SIGKILL
+ * file gets it when the worker is next idle (flushed at most every 250 ms,
+ * rows appended at each flush); after a SIGKILL
  * `recoverH5Dataset(path)` rebuilds a valid file with every episode whose
  * writeEpisode had resolved; close() finishes and fsyncs the file, then
  * deletes the journal.

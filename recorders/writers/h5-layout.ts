@@ -53,7 +53,7 @@ export function countEpisode(s: H5Stats, ep: DecodedEpisode): void {
 export interface H5Layout {
   /** Adds one episode. */
   write(ep: DecodedEpisode): void;
-  /** Ends a batch: everything so far is flushed to disk. */
+  /** Ends a batch: everything written so far is flushed to disk (the file is consistent there). */
   endBatch(): void;
   /** Writes the statistics and closes the file (`recovered`: rebuilt from a journal). */
   finish(recovered: boolean): H5Stats;

@@ -3,9 +3,9 @@
  * and the open datasets of the writers assigned to it. Each batch is appended
  * to the dataset's journal and acknowledged (it is durable: recovery rebuilds
  * the dataset from the journal); the HDF5 file gets the journaled episodes
- * when the worker is next idle, all that gathered meanwhile as one batch
- * followed by a flush (at most 32 MiB wait per dataset, else the
- * acknowledgement waits for them).
+ * when the worker is next idle, all that gathered meanwhile as one batch (at
+ * most 32 MiB wait per dataset, else the acknowledgement waits for them),
+ * and is flushed at most every 250 ms.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
@@ -79,6 +79,9 @@ interface OpenDataset {
   /** Journaled episodes not yet in the HDF5 file. */
   pending: ArrayBuffer[];
   pendingBytes: number;
+  handle: number;
+  lastFlush: number;
+  flushTimer: NodeJS.Timeout | undefined;
   /** The HDF5 failure that stopped this dataset (its journal still holds every acknowledged episode). */
   failure: Error | undefined;
 }
@@ -89,6 +92,8 @@ interface OpenDataset {
  * (backpressure on the producer).
  */
 const MAX_PENDING_BYTES = 32 * 1024 * 1024;
+/** Least time between two flushes of a dataset's HDF5 file (each costs milliseconds). */
+const FLUSH_INTERVAL_MS = 250;
 
 const originalWrite = installBoolPatch();
 const open = new Map<number, OpenDataset>();
@@ -102,6 +107,23 @@ function drain(ds: OpenDataset): void {
   ds.pendingBytes = 0;
   try {
     for (const r of records) ds.layout.write(decodeEpisode(r));
+  } catch (err) {
+    ds.failure = err as Error;
+    return;
+  }
+  // Flush (the file's best-effort consistent state) at most every FLUSH_INTERVAL_MS.
+  const due = ds.lastFlush + FLUSH_INTERVAL_MS - Date.now();
+  if (due <= 0) flush(ds);
+  else ds.flushTimer ??= setTimeout(() => flush(ds), due);
+}
+
+/** Ends the dataset's batch: pending rows written, the file flushed (Minari: metadata.json too). */
+function flush(ds: OpenDataset): void {
+  if (ds.flushTimer) clearTimeout(ds.flushTimer);
+  ds.flushTimer = undefined;
+  ds.lastFlush = Date.now();
+  if (ds.failure || !open.has(ds.handle)) return;
+  try {
     ds.layout.endBatch();
   } catch (err) {
     ds.failure = err as Error;
@@ -140,6 +162,9 @@ async function handle(req: WorkerRequest): Promise<unknown> {
           pending: [],
           pendingBytes: 0,
           failure: undefined,
+          handle: req.handle,
+          lastFlush: Date.now(),
+          flushTimer: undefined,
         });
       } catch (err) {
         journal.close(true);
@@ -167,6 +192,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       open.delete(req.handle);
       try {
         drain(ds);
+        clearTimeout(ds.flushTimer);
         if (ds.failure) throw ds.failure;
         const stats = ds.layout.finish(false);
         fsyncFile(h5PathOf(ds.spec));
@@ -182,6 +208,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       const ds = open.get(req.handle);
       open.delete(req.handle);
       if (ds) {
+        clearTimeout(ds.flushTimer);
         ds.journal.close(false);
         ds.layout.abort();
       }

@@ -48,14 +48,14 @@
  * `<path>.journal` (length- and CRC-32-framed records, one gathered write)
  * and only then are its writeEpisode promises resolved; the worker writes the
  * journaled episodes into the HDF5 file when next idle (everything that
- * gathered meanwhile as one batch) and flushes the file (H5Fflush) after each
- * such batch. Guarantee: after a SIGKILL (or any crash of the process) at any
+ * gathered meanwhile as one batch) and flushes the file (H5Fflush) at most
+ * every 250 ms (a flush costs milliseconds). Guarantee: after a SIGKILL (or any crash of the process) at any
  * moment, `recoverH5Dataset(path)` (h5-recovery.ts) rebuilds a valid file
  * holding every episode whose writeEpisode had resolved (and any later one
  * wholly journaled), with the statistics and `recovered = 1`; it writes a
  * temporary file and renames it over `path`, so it can itself be interrupted
  * and rerun. Without recovery the file is usually readable up to its last
- * flushed batch, but that is best effort: HDF5 may be caught in the middle of
+ * flush, but that is best effort: HDF5 may be caught in the middle of
  * a metadata write. close() (the SIGTERM path) writes what is pending,
  * finishes, closes and fsyncs the file, and only then deletes the journal
  * (which therefore holds an uncompressed copy of the data while recording).

@@ -35,7 +35,8 @@
  * So `dataset.filter_episodes(lambda e: e.terminations[-1])` keeps exactly
  * the terminated episodes. Datasets are chunked and extendable as Minari's;
  * uncompressed by default (`gzip` option). metadata.json is rewritten
- * (atomically) after every batch, so its counts never exceed the file's.
+ * (atomically) right after every flush of the file (at most every 250 ms),
+ * so its counts never exceed what the file holds.
  *
  * Crash safety: as the `hdf5` format (see hdf5-writer.ts), with the journal
  * at `<path>/.gymrpc-journal`: after a SIGKILL, `recoverH5Dataset(path)`
