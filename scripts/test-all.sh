@@ -31,13 +31,11 @@ if [ -d .git ] && ! git diff --quiet -- "${generated[@]}" || [ -n "$(git ls-file
   exit 1
 fi
 
+step "python environment (.venv: the package, numpy, h5py, minari)"
+bash scripts/setup-python.sh
+
 step "vitest"
 npx vitest run
 
-if [ -f python/pyproject.toml ]; then
-  step "python tests"
-  bash scripts/test-python.sh
-else
-  step "python tests"
-  echo "skipped: the python/ package does not exist yet"
-fi
+step "python tests"
+bash scripts/test-python.sh

@@ -5,12 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x .venv/bin/python ]; then
-  echo "creating .venv"
-  python3 -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check \
-  -r python/requirements-dev.txt ./python
+bash scripts/setup-python.sh
 
 if [ ! -f dist/server/cli.js ]; then
   npm run build

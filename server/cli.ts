@@ -6,6 +6,7 @@ import type { Registry } from "../envs/core/registry.js";
 import { createDefaultRegistry } from "../envs/default-registry.js";
 import { formatSummary, inspectDataset } from "../recorders/inspect/inspect.js";
 import { FORMATS } from "../recorders/output-path.js";
+import { recoverDatasets } from "../recorders/recover.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, startServer } from "./create-server.js";
 import { sdnCommand } from "./sdn-command.js";
 import { DEFAULT_SESSION_LIMITS } from "./session-manager.js";
@@ -145,6 +146,24 @@ export function inspectCommand(): Command {
     });
 }
 
+/** The `gymrpc recover` command. */
+export function recoverCommand(): Command {
+  return new Command("recover")
+    .description(
+      "rebuild datasets a killed server left as journals (npz, hdf5, d4rl, minari); `serve` does it at start",
+    )
+    .argument("<path>", "a record directory or one dataset")
+    .action(async (path: string) => {
+      const results = await recoverDatasets(path);
+      if (results.length === 0) process.stdout.write(`nothing to recover under ${path}\n`);
+      for (const r of results) {
+        process.stdout.write(
+          `${r.outcome.padEnd(10)} ${r.format.padEnd(7)} ${r.path}${r.episodes === undefined ? "" : ` (${r.episodes} episodes)`}${r.error ? `: ${r.error}` : ""}\n`,
+        );
+      }
+    });
+}
+
 /** Runs the gymrpc command line. */
 export async function main(argv: readonly string[]): Promise<void> {
   const registry = () => createDefaultRegistry();
@@ -155,6 +174,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .addCommand(sdnCommand())
     .addCommand(collectCommand())
     .addCommand(inspectCommand())
+    .addCommand(recoverCommand())
     .showHelpAfterError();
   try {
     await program.parseAsync(argv);

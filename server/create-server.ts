@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import type { Registry } from "../envs/core/registry.js";
 import { ENV_SERVICE_DEFINITION } from "../proto/codec/service-definition.js";
 import type { DatasetFormat } from "../recorders/output-path.js";
+import { recoverDatasets } from "../recorders/recover.js";
 import { createEnvService, type StreamHandle } from "./env-service.js";
 import { findProtoRoot } from "./proto-root.js";
 import type { Session } from "./session.js";
@@ -81,6 +82,15 @@ export async function startServer(
           : logger.info({ ...describe(s), stats: result }, "recording finished"),
     },
   );
+  // Datasets a killed server left as journals are rebuilt before new sessions can touch them.
+  const recordDir = resolve(opts.recordDir ?? "datasets");
+  for (const r of await recoverDatasets(recordDir)) {
+    const log = r.outcome === "failed" ? logger.error.bind(logger) : logger.info.bind(logger);
+    log(
+      { path: r.path, format: r.format, outcome: r.outcome, episodes: r.episodes, error: r.error },
+      "dataset recovery",
+    );
+  }
   const streams = new Set<StreamHandle>();
   server.addService(
     ENV_SERVICE_DEFINITION,
@@ -91,7 +101,7 @@ export async function startServer(
       streams,
       authToken: opts.authToken,
       recording: {
-        recordDir: resolve(opts.recordDir ?? "datasets"),
+        recordDir,
         recordAllFormat: opts.recordAllFormat,
       },
     }),
