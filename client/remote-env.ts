@@ -7,15 +7,8 @@ import type { SessionResponse } from "../proto/gen/ts/gymrpc/v1/env_service.js";
 import type { Value } from "../proto/gen/ts/gymrpc/v1/tensor.js";
 import { type ActionInput, encodeAction } from "./action-encoding.js";
 import { RemoteError } from "./errors.js";
-import {
-  type DatasetStats,
-  policyToWire,
-  type RecordingInfo,
-  type RecordOptions,
-  type StepPolicy,
-  startStreamRecording,
-  stopStreamRecording,
-} from "./recording.js";
+import { policyToWire, type RecordingInfo, type StepPolicy } from "./recording.js";
+import { RemoteSession } from "./remote-session.js";
 import type { SessionStream } from "./session-stream.js";
 
 /** Arguments of a remote reset. */
@@ -63,17 +56,17 @@ export function decodeFrame(v: Value | undefined): RenderFrame | undefined {
 }
 
 /** A Gymnasium env running on a gymrpc server, driven over one Session stream. */
-export class RemoteEnv<O extends SpaceValue = SpaceValue> {
-  private closed = false;
-
+export class RemoteEnv<O extends SpaceValue = SpaceValue> extends RemoteSession {
   constructor(
-    private readonly stream: SessionStream,
-    readonly sessionId: string,
+    stream: SessionStream,
+    sessionId: string,
     readonly spec: EnvSpec,
     readonly renderMode: string | undefined,
     /** The recording the session started with, if any. */
     readonly recording?: RecordingInfo,
-  ) {}
+  ) {
+    super(stream, sessionId);
+  }
 
   get observationSpace(): Space {
     return this.spec.observationSpace;
@@ -123,28 +116,5 @@ export class RemoteEnv<O extends SpaceValue = SpaceValue> {
       request: { $case: "render", value: { sessionId: "" } },
     });
     return decodeFrame(expect(res, "render").frame);
-  }
-
-  /** Closes the session; harmless when already closed. */
-  /** Starts recording this session on the server. */
-  startRecording(opts: RecordOptions = {}): Promise<RecordingInfo> {
-    return startStreamRecording(this.stream, opts);
-  }
-
-  /** Stops recording and returns the finished dataset's stats. */
-  stopRecording(): Promise<DatasetStats> {
-    return stopStreamRecording(this.stream);
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    try {
-      await this.stream.request({ request: { $case: "close", value: { sessionId: "" } } });
-    } catch {
-      // The session may already be gone with the server; closing is still done.
-    } finally {
-      this.stream.end();
-    }
   }
 }

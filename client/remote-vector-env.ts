@@ -4,16 +4,9 @@ import type { Space, SpaceValue } from "../envs/core/spaces/space.js";
 import { decodeTensor } from "../proto/codec/tensor-codec.js";
 import { decodeInfo, decodeValue } from "../proto/codec/value-codec.js";
 import { type ActionInput, encodeAction } from "./action-encoding.js";
-import {
-  type DatasetStats,
-  policyToWire,
-  type RecordingInfo,
-  type RecordOptions,
-  type StepPolicy,
-  startStreamRecording,
-  stopStreamRecording,
-} from "./recording.js";
+import { policyToWire, type RecordingInfo, type StepPolicy } from "./recording.js";
 import { decodeFrame, expect, type RemoteResetArgs } from "./remote-env.js";
+import { RemoteSession } from "./remote-session.js";
 import type { SessionStream } from "./session-stream.js";
 
 /** A batched reset result. */
@@ -32,20 +25,19 @@ export interface RemoteVectorStepResult {
 }
 
 /** Gymnasium's VectorEnv (NEXT_STEP autoreset) running on a gymrpc server over one Session stream. */
-export class RemoteVectorEnv {
+export class RemoteVectorEnv extends RemoteSession {
   readonly observationSpace: Space;
   readonly actionSpace: Space;
-  private closed = false;
-
   constructor(
-    private readonly stream: SessionStream,
-    readonly sessionId: string,
+    stream: SessionStream,
+    sessionId: string,
     readonly spec: EnvSpec,
     readonly numEnvs: number,
     readonly renderMode: string | undefined,
     /** The recording the session started with, if any. */
     readonly recording?: RecordingInfo,
   ) {
+    super(stream, sessionId);
     this.observationSpace = spec.observationSpace.batch(numEnvs);
     this.actionSpace = spec.actionSpace.batch(numEnvs);
   }
@@ -105,28 +97,5 @@ export class RemoteVectorEnv {
     });
     const frame = expect(res, "render").frame?.kind;
     return frame?.$case === "tuple" ? frame.value.items.map(decodeFrame) : [];
-  }
-
-  /** Closes the session; harmless when already closed. */
-  /** Starts recording this session on the server. */
-  startRecording(opts: RecordOptions = {}): Promise<RecordingInfo> {
-    return startStreamRecording(this.stream, opts);
-  }
-
-  /** Stops recording and returns the finished dataset's stats. */
-  stopRecording(): Promise<DatasetStats> {
-    return stopStreamRecording(this.stream);
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    try {
-      await this.stream.request({ request: { $case: "close", value: { sessionId: "" } } });
-    } catch {
-      // The session may already be gone with the server; closing is still done.
-    } finally {
-      this.stream.end();
-    }
   }
 }
