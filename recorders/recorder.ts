@@ -16,7 +16,8 @@ import type {
  * off the caller's path, and keeps the running statistics.
  */
 export class Recorder {
-  private chain: Promise<void> = Promise.resolve();
+  /** Episode writes not yet acknowledged by the writer. */
+  private readonly pending = new Set<Promise<void>>();
   private failure: RecordingError | undefined;
   private episodes = 0;
   private steps = 0;
@@ -141,18 +142,20 @@ export class Recorder {
       this.reportedSuccess++;
       if (episode.meta.success) this.successes++;
     }
-    this.chain = this.chain
-      .then(() => (this.failure ? undefined : this.writer.writeEpisode(episode)))
-      .catch((err: unknown) => {
-        this.failure ??= RecordingError.fromFs(this.path, err);
-      });
-    return this.chain;
+    // Episodes go to the writer at once, in order; writers batch what arrives while they
+    // write (one compression, one write), so episodes ending together share the cost.
+    const written = this.writer.writeEpisode(episode).catch((err: unknown) => {
+      this.failure ??= RecordingError.fromFs(this.path, err);
+    });
+    this.pending.add(written);
+    void written.finally(() => this.pending.delete(written));
+    return written;
   }
 
   /** Waits for queued episodes, finishes the files and returns the dataset's stats. */
   close(): Promise<DatasetStats> {
     this.closing ??= (async () => {
-      await this.chain;
+      while (this.pending.size > 0) await Promise.all([...this.pending]);
       const base = {
         totalEpisodes: this.episodes,
         totalSteps: this.steps,

@@ -126,8 +126,16 @@ export class JsonlWriter implements DatasetWriter {
       returns_to_go: ep.returnsToGo,
     };
     const line = `${jsonObject(record)}\n`;
-    if (this.gz) writeSync(this.episodesFd, await gzipAsync(Buffer.from(line)));
-    else writeSync(this.episodesFd, line);
+    if (this.gz) {
+      // Chained like the lines, so concurrent episodes keep their order.
+      const member = gzipAsync(Buffer.from(line));
+      this.gzChain = this.gzChain.then(async () => {
+        writeSync(this.episodesFd, await member);
+      });
+      await this.gzChain;
+    } else {
+      writeSync(this.episodesFd, line);
+    }
   }
 
   async close(): Promise<void> {
