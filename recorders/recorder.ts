@@ -18,6 +18,8 @@ import type {
 export class Recorder {
   /** Episode writes not yet acknowledged by the writer. */
   private readonly pending = new Set<Promise<void>>();
+  /** The latest episode write, which a one-at-a-time recording waits for. */
+  private last: Promise<void> = Promise.resolve();
   private failure: RecordingError | undefined;
   private episodes = 0;
   private steps = 0;
@@ -144,9 +146,14 @@ export class Recorder {
     }
     // Episodes go to the writer at once, in order; writers batch what arrives while they
     // write (one compression, one write), so episodes ending together share the cost.
-    const written = this.writer.writeEpisode(episode).catch((err: unknown) => {
+    // Collector recordings write one episode at a time instead: batch boundaries would
+    // otherwise depend on timing, and their files must be the same byte for byte.
+    const write = () => (this.failure ? undefined : this.writer.writeEpisode(episode));
+    const started = this.ctx.discardPartialEpisodes ? this.last.then(write) : Promise.resolve(write());
+    const written = started.catch((err: unknown) => {
       this.failure ??= RecordingError.fromFs(this.path, err);
     });
+    this.last = written;
     this.pending.add(written);
     void written.finally(() => this.pending.delete(written));
     return written;

@@ -1,10 +1,10 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { BIN, startCliServer } from "../helpers/cli-server.js";
+import { BIN, ROOT, startCliServer } from "../helpers/cli-server.js";
 
 const run = promisify(execFile);
 
@@ -45,6 +45,43 @@ describe("gymrpc collect", () => {
     expect(first.meta.epsilon).toBe(0.2);
     expect([0.9, 0.1]).toContain(first.meta.behavior_prob);
   }, 60_000);
+
+  it("seed 000's command: expert_dataset.npz with states (2500, 12) and actions (2500, 10) float32, the same bytes on every run and --num-envs", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gymrpc-collect-"));
+    const cmd = [
+      "--env",
+      "SdnRouting-v0",
+      "--episodes",
+      "50",
+      "--steps",
+      "50",
+      "--policy",
+      "random",
+      "--seed",
+      "42",
+    ];
+    const out = await collect(dir, ...cmd, "--out", "expert_dataset.npz");
+    expect(out.stdout).toContain("with 2500 samples (state_dim=12, action_dim=10)");
+    await collect(dir, ...cmd, "--out", "again.npz", "--num-envs", "1");
+    await collect(dir, ...cmd, "--out", "third.npz", "--num-envs", "7");
+    const bytes = readFileSync(join(dir, "expert_dataset.npz"));
+    expect(bytes.equals(readFileSync(join(dir, "again.npz")))).toBe(true);
+    expect(bytes.equals(readFileSync(join(dir, "third.npz")))).toBe(true);
+    const python = join(ROOT, ".venv", "bin", "python");
+    // numpy comes with the repo's .venv, which `npm test` sets up before vitest runs.
+    if (existsSync(python)) {
+      const read = execFileSync(
+        python,
+        [
+          "-c",
+          "import numpy as np, sys; d = np.load(sys.argv[1]); print(d['states'].shape, d['states'].dtype, d['actions'].shape, d['actions'].dtype)",
+          join(dir, "expert_dataset.npz"),
+        ],
+        { encoding: "utf8" },
+      );
+      expect(read.trim()).toBe("(2500, 12) float32 (2500, 10) float32");
+    }
+  }, 90_000);
 
   it("rejects bad flags before any work starts", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gymrpc-collect-"));
