@@ -36,27 +36,35 @@ function tensorColumns(space: Space): Columns {
   const width = (space.shape ?? []).reduce((a, b) => a * b, 1);
   const dtype = space.dtype!;
   let buf: TypedArray = allocate(dtype, 64 * width);
-  let rows = 0;
   const big = buf instanceof BigInt64Array || buf instanceof BigUint64Array;
+  // 64-bit columns are written through 32-bit halves: no BigInt per element on the hot path.
+  let halves = big ? new Int32Array(buf.buffer) : undefined;
+  let rows = 0;
   const grow = () => {
     if ((rows + 1) * width <= buf.length) return;
     const next = allocate(dtype, Math.max(buf.length * 2, (rows + 1) * width));
     (next as Float64Array).set(buf as Float64Array);
     buf = next;
+    if (big) halves = new Int32Array(buf.buffer);
+  };
+  const putBig = (k: number, v: number) => {
+    const hi = Math.floor(v / 4294967296);
+    halves![2 * k] = v - hi * 4294967296;
+    halves![2 * k + 1] = hi;
   };
   const put = (src: ArrayLike<number | bigint> | number, offset: number) => {
     grow();
     const o = rows * width;
+    const out = buf as unknown as (number | bigint)[];
     if (typeof src === "number") {
-      (buf as unknown as (number | bigint)[])[o] = big ? BigInt(src) : src;
+      if (big) putBig(o, src);
+      else out[o] = src;
     } else if (big === (src instanceof BigInt64Array || src instanceof BigUint64Array)) {
-      for (let j = 0; j < width; j++)
-        (buf as unknown as (number | bigint)[])[o + j] = src[offset + j]!;
+      for (let j = 0; j < width; j++) out[o + j] = src[offset + j]!;
+    } else if (big) {
+      for (let j = 0; j < width; j++) putBig(o + j, src[offset + j] as number);
     } else {
-      for (let j = 0; j < width; j++) {
-        const v = src[offset + j]!;
-        (buf as unknown as (number | bigint)[])[o + j] = big ? BigInt(v) : Number(v);
-      }
+      for (let j = 0; j < width; j++) out[o + j] = Number(src[offset + j]);
     }
     rows++;
   };
