@@ -4,6 +4,7 @@ import { mountainCarContinuousRegistration } from "./classic-control/mountain-ca
 import { mountainCarRegistration } from "./classic-control/mountain-car-registration.js";
 import { pendulumRegistration } from "./classic-control/pendulum-registration.js";
 import { Registry } from "./core/registry.js";
+import { opticalRoutingRegistration } from "./optical/optical-routing-registration.js";
 import { sdnRoutingRegistration } from "./sdn/sdn-routing-registration.js";
 
 /** A registry holding every env gymrpc ships. */
@@ -16,6 +17,7 @@ export function createDefaultRegistry(): Registry {
     mountainCarContinuousRegistration,
     pendulumRegistration,
     sdnRoutingRegistration,
+    opticalRoutingRegistration,
   ]) {
     registry.register(reg);
   }

@@ -7,6 +7,7 @@ import {
   MountainCarConfig,
   MountainCarContinuousConfig,
 } from "../proto/gen/ts/gymrpc/v1/envs/mountain_car.js";
+import { OpticalRoutingConfig } from "../proto/gen/ts/gymrpc/v1/envs/optical.js";
 import { PendulumConfig } from "../proto/gen/ts/gymrpc/v1/envs/pendulum.js";
 import { SdnRoutingConfig } from "../proto/gen/ts/gymrpc/v1/envs/sdn.js";
 
@@ -20,6 +21,7 @@ export const TYPED_CONFIGS: ReadonlyMap<string, Decoder> = new Map<string, Decod
   ["gymrpc.v1.envs.MountainCarContinuousConfig", (b) => MountainCarContinuousConfig.decode(b)],
   ["gymrpc.v1.envs.AcrobotConfig", (b) => AcrobotConfig.decode(b)],
   ["gymrpc.v1.envs.SdnRoutingConfig", (b) => SdnRoutingConfig.decode(b)],
+  ["gymrpc.v1.envs.OpticalRoutingConfig", (b) => OpticalRoutingConfig.decode(b)],
 ]);
 
 const camel = (snake: string) => snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
