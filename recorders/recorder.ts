@@ -149,7 +149,9 @@ export class Recorder {
     // Collector recordings write one episode at a time instead: batch boundaries would
     // otherwise depend on timing, and their files must be the same byte for byte.
     const write = () => (this.failure ? undefined : this.writer.writeEpisode(episode));
-    const started = this.ctx.discardPartialEpisodes ? this.last.then(write) : Promise.resolve(write());
+    const started = this.ctx.discardPartialEpisodes
+      ? this.last.then(write)
+      : Promise.resolve(write());
     const written = started.catch((err: unknown) => {
       this.failure ??= RecordingError.fromFs(this.path, err);
     });
