@@ -9,7 +9,7 @@ import { startServer } from "../../server/create-server.js";
 import { connect } from "../connect.js";
 import type { DatasetStats } from "../recording.js";
 import { type CollectPlan, collect } from "./collect.js";
-import { policiesFor } from "./policies.js";
+import { MASKED_POLICIES, policiesFor } from "./policies.js";
 
 const int = (name: string, min: number) => (v: string) => {
   const n = Number(v);
@@ -44,8 +44,18 @@ export function collectCommand(): Command {
     .option("--config <key=value>", "env setting (repeatable)", configPair, {})
     .option("--episodes <n>", "episodes to collect", int("--episodes", 1), 50)
     .option("--steps <n>", "steps per episode (0: the env's own limit)", int("--steps", 0), 50)
-    .option("--policy <name>", "zeros, random, or expert (where the env has one)", "random")
+    .option(
+      "--policy <name>",
+      "zeros, random, or expert (where the env has one); ksp-ff or random for OpticalRouting-v0",
+      "random",
+    )
     .option("--epsilon <p>", "ε-greedy around the policy (μ(a|s) is recorded)", parseFloat, 0)
+    .option(
+      "--epsilon-mix <p>",
+      "path-choice envs (OpticalRouting-v0), ksp-ff: take the second feasible path with probability p",
+      parseFloat,
+      0,
+    )
     .option("--seed <n>", "seed of episode 0 (episode k uses seed + k)", int("--seed", 0), 0)
     .option(
       "--num-envs <n>",
@@ -81,6 +91,7 @@ interface CollectFlags {
   steps: number;
   policy: string;
   epsilon: number;
+  epsilonMix?: number;
   seed: number;
   numEnvs: number;
   out: string;
@@ -111,12 +122,23 @@ export async function runCollect(o: CollectFlags): Promise<number> {
   }
   if (!(o.epsilon >= 0 && o.epsilon <= 1))
     throw new InvalidArgumentError("--epsilon must be in [0, 1]");
+  const mix = o.epsilonMix ?? 0;
+  if (!(mix >= 0 && mix <= 1)) throw new InvalidArgumentError("--epsilon-mix must be in [0, 1]");
+  const masked = MASKED_POLICIES[o.env] !== undefined;
+  if (masked && o.epsilon > 0)
+    throw new InvalidArgumentError(`${o.env} explores with --epsilon-mix, not --epsilon`);
+  if (mix > 0 && !(masked && o.policy === "ksp-ff"))
+    throw new InvalidArgumentError(
+      "--epsilon-mix applies to the ksp-ff policy of path-choice envs",
+    );
   try {
     resolveFormat(o.out.replace(/[\\/]+$/, ""), "");
   } catch (e) {
     throw new InvalidArgumentError((e as Error).message.replace(/^record\.name: /, "--out: "));
   }
   const config = { ...o.config };
+  // Path-choice envs record the seed's Dict state unless told otherwise.
+  if (masked && config.observation === undefined) config.observation = "dict";
   if (o.ryu) Object.assign(config, { backend: "ryu", ryu_url: o.ryu });
   if (o.trafficPairs) config.traffic_pairs = o.trafficPairs;
   if (o.bw) config.bandwidth = o.bw;
@@ -137,7 +159,8 @@ export async function runCollect(o: CollectFlags): Promise<number> {
     episodes: o.episodes,
     steps: o.steps || undefined,
     policy: o.policy,
-    epsilon: o.epsilon,
+    // For path-choice envs the policy's ε is the epsilon-mix (recorded as the step's epsilon).
+    epsilon: masked ? mix : o.epsilon,
     seed: o.seed,
     numEnvs: o.numEnvs,
     name: o.server ? out : basename(out),

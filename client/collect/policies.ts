@@ -23,17 +23,84 @@ export interface Policy {
 /** Policy names the collector knows. */
 export const POLICY_NAMES = ["zeros", "random", "expert"] as const;
 
+/** Envs whose actions pick one of k paths under an action mask, with their policies (seed 001). */
+export const MASKED_POLICIES: Readonly<Record<string, readonly string[]>> = {
+  "OpticalRouting-v0": ["ksp-ff", "random"],
+};
+
 /** Names an env's policies: zeros and random for every env, expert where a scripted one exists. */
 export function policiesFor(envId: string): string[] {
+  const masked = MASKED_POLICIES[envId];
+  if (masked) return [...masked];
   return EXPERTS[envId] ? [...POLICY_NAMES] : ["zeros", "random"];
+}
+
+/** The action mask of a masked env's observation: its action_mask entry, or the first k values of the flat layout. */
+export function actionMaskOf(observation: SpaceValue, k: number): boolean[] {
+  const m =
+    typeof observation === "object" &&
+    !ArrayBuffer.isView(observation) &&
+    !Array.isArray(observation)
+      ? (observation as Record<string, SpaceValue>).action_mask
+      : observation;
+  if (!ArrayBuffer.isView(m)) throw new Error("the observation has no action_mask");
+  return Array.from({ length: k }, (_, i) => Number((m as Float32Array)[i]) === 1);
+}
+
+/**
+ * Seed 001's epsilon-mix around KSP-FF: the first feasible path, or with
+ * probability ε the second feasible one (when there are two). μ(a|s) is 1 - ε
+ * and ε, or 1 with a single feasible path; with none, path 0 (blocked), μ = 1.
+ * `u` is a uniform draw in [0, 1).
+ */
+export function epsilonMix(mask: readonly boolean[], epsilon: number, u: number): Decision {
+  const feasible = mask.flatMap((m, i) => (m ? [i] : []));
+  const first = feasible[0] ?? 0;
+  const second = feasible[1];
+  if (second === undefined) {
+    return { action: first, greedyAction: first, wasExploratory: false, behaviorProb: 1 };
+  }
+  const explore = u < epsilon;
+  return {
+    action: explore ? second : first,
+    greedyAction: first,
+    wasExploratory: explore,
+    behaviorProb: explore ? epsilon : 1 - epsilon,
+  };
+}
+
+/** Uniform over the feasible paths (μ = 1/#feasible); path 0 with μ = 1 when none is feasible. */
+export function randomFeasible(mask: readonly boolean[], u: number): Decision {
+  const feasible = mask.flatMap((m, i) => (m ? [i] : []));
+  if (feasible.length === 0)
+    return { action: 0, greedyAction: 0, wasExploratory: false, behaviorProb: 1 };
+  const a = feasible[Math.min(feasible.length - 1, Math.floor(u * feasible.length))]!;
+  return { action: a, greedyAction: a, wasExploratory: false, behaviorProb: 1 / feasible.length };
+}
+
+// A masked env's policy; for these envs `epsilon` is the epsilon-mix probability.
+function maskedPolicy(name: string, envId: string, space: Space, epsilon: number): Policy {
+  if (!MASKED_POLICIES[envId]!.includes(name)) throw new Error(`${envId} has no "${name}" policy`);
+  if (!(space instanceof Discrete)) throw new Error(`${envId} needs a Discrete action space`);
+  const k = space.n;
+  return {
+    name,
+    decide(observation, rng) {
+      const mask = actionMaskOf(observation, k);
+      if (name === "random") return randomFeasible(mask, rng.random());
+      return epsilonMix(mask, epsilon, epsilon > 0 ? rng.random() : 1);
+    },
+  };
 }
 
 /**
  * The named policy for an env's action space, mixed ε-greedily: with
  * probability ε a uniformly random action replaces the greedy one.
  * μ(a|s) = (1 - ε)·[a = greedy] + ε/|A| for Discrete actions (1/|A| for random).
+ * Masked envs (MASKED_POLICIES) take ksp-ff with seed 001's epsilon-mix, or random over feasible paths.
  */
 export function createPolicy(name: string, envId: string, space: Space, epsilon: number): Policy {
+  if (MASKED_POLICIES[envId]) return maskedPolicy(name, envId, space, epsilon);
   const greedy = greedyFor(name, envId, space);
   const n = space instanceof Discrete ? space.n : undefined;
   return {

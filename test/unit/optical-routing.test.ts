@@ -1,0 +1,262 @@
+import { describe, expect, it } from "vitest";
+import { epsilonMix, randomFeasible } from "../../client/collect/policies.js";
+import { resolveConfig } from "../../envs/core/config.js";
+import type { Info } from "../../envs/core/env.js";
+import type { DictSpaceValue } from "../../envs/core/spaces/dict.js";
+import {
+  OpticalRoutingEnv,
+  type OpticalRoutingOptions,
+} from "../../envs/optical/optical-routing.js";
+import {
+  opticalOptionsFromConfig,
+  opticalRoutingRegistration,
+} from "../../envs/optical/optical-routing-registration.js";
+import { SpectrumGrid } from "../../envs/optical/spectrum.js";
+import {
+  COST239,
+  kShortestPaths,
+  NSFNET,
+  type OpticalTopology,
+} from "../../envs/optical/topology.js";
+
+function options(config: Record<string, unknown> = {}): OpticalRoutingOptions {
+  return opticalOptionsFromConfig(
+    resolveConfig(opticalRoutingRegistration.config, { observation: "dict", ...config }),
+  );
+}
+
+const maskOf = (o: DictSpaceValue) => Array.from(o.action_mask as Int8Array, (m) => m === 1);
+const kspFf = (o: DictSpaceValue) => Math.max(0, maskOf(o).indexOf(true));
+
+/** Runs one episode with KSP-FF and returns the final info. */
+function runEpisode(env: OpticalRoutingEnv, seed: number): Info {
+  let obs = env.reset({ seed }).observation as DictSpaceValue;
+  for (;;) {
+    const r = env.step(kspFf(obs));
+    obs = r.observation as DictSpaceValue;
+    if (r.truncated) return r.info;
+  }
+}
+
+describe("optical topology and spectrum", () => {
+  it("has NSFNET 14/21 and COST239 11/26, and k shortest loopless paths sorted by length", () => {
+    expect([NSFNET.numNodes, NSFNET.links.length]).toEqual([14, 21]);
+    expect([COST239.numNodes, COST239.links.length]).toEqual([11, 26]);
+    for (const [s, d] of [
+      [0, 13],
+      [3, 9],
+      [6, 1],
+    ] as const) {
+      const paths = kShortestPaths(NSFNET, s, d, 4);
+      expect(paths).toHaveLength(4);
+      expect(new Set(paths.map((p) => p.nodes.join(","))).size).toBe(4);
+      for (let i = 1; i < 4; i++) expect(paths[i]!.km).toBeGreaterThanOrEqual(paths[i - 1]!.km);
+      for (const p of paths) {
+        expect(p.nodes[0]).toBe(s);
+        expect(p.nodes.at(-1)).toBe(d);
+        expect(new Set(p.nodes).size).toBe(p.nodes.length);
+        expect(p.links).toHaveLength(p.nodes.length - 1);
+      }
+    }
+  });
+
+  it("first fit takes the lowest block free on every link of the path", () => {
+    const g = new SpectrumGrid(2, 8);
+    expect(g.firstFit([0, 1], 3)).toBe(0);
+    g.allocate([0], 0, 2, 1); // link 0: slots 0-1
+    g.allocate([1], 3, 1, 2); // link 1: slot 3
+    expect(g.firstFit([0], 2)).toBe(2);
+    expect(g.firstFit([0, 1], 2)).toBe(4); // 2 is free on both but 3 is not
+    expect(g.firstFit([0, 1], 1)).toBe(2);
+    expect(g.firstFit([0, 1], 5)).toBe(-1);
+    expect(g.pathSpectrum([0, 1])).toEqual({ minResidual: 6, frag: 1 - 4 / 5 });
+    g.release([0], 0, 2);
+    expect(g.firstFit([0, 1], 3)).toBe(0);
+    expect(g.freeSlots(0)).toBe(8);
+  });
+
+  it("routes on a tiny line network with first fit and blocks when the spectrum is full", () => {
+    const line: OpticalTopology = {
+      name: "line",
+      numNodes: 2,
+      links: [{ a: 0, b: 1, km: 100 }],
+    };
+    const env = new OpticalRoutingEnv({
+      ...options({ failure_type: "none", warmup_requests: 0 }),
+      topology: line,
+      k: 2,
+      slots: 4,
+      bandwidths: [100], // 16-QAM reaches 100 km: 2 slots
+      meanHolding: 1e9, // nothing departs
+    });
+    const obs = env.reset({ seed: 0 }).observation as DictSpaceValue;
+    expect(maskOf(obs)).toEqual([true, false]); // one path only
+    expect(Array.from(obs.slots_needed as Float32Array)).toEqual([2]);
+    expect(env.step(1).reward).toBe(-1); // no second path: blocked
+    expect(env.step(0).reward).toBe(1);
+    expect(Array.from(env.net.grid.used)).toEqual([1, 1, 0, 0]);
+    const r = env.step(0);
+    expect(r.reward).toBe(1);
+    expect(Array.from(env.net.grid.used)).toEqual([1, 1, 2, 2]);
+    expect(maskOf(r.observation as DictSpaceValue)).toEqual([false, false]);
+    expect(env.step(0).reward).toBe(-1);
+  });
+});
+
+describe("OpticalRouting-v0", () => {
+  it("gives the same trajectory for the same seed and another for another seed", () => {
+    const run = (seed: number) => {
+      const env = new OpticalRoutingEnv(options({ requests_per_episode: 200 }));
+      const out: number[] = [];
+      let obs = env.reset({ seed }).observation as DictSpaceValue;
+      for (let i = 0; i < 200; i++) {
+        const r = env.step(kspFf(obs));
+        obs = r.observation as DictSpaceValue;
+        out.push(
+          obs.src as number,
+          obs.dst as number,
+          r.reward,
+          ...(obs.frag_indicator as Float32Array),
+        );
+      }
+      return out;
+    };
+    expect(run(3)).toEqual(run(3));
+    expect(run(3)).not.toEqual(run(4));
+  });
+
+  it("masks exactly the paths with a first-fit block and no failed link, in the observation and in info", () => {
+    const env = new OpticalRoutingEnv(
+      options({ load_erlang: 900, requests_per_episode: 400, t_fail: 0.1, t_repair: 0.3 }),
+    );
+    let { observation, info } = env.reset({ seed: 1 });
+    let sawBlocked = false;
+    let sawFailed = false;
+    for (let i = 0; i < 400; i++) {
+      const o = observation as DictSpaceValue;
+      const mask = maskOf(o);
+      expect(info.action_mask).toEqual(mask);
+      const failed = Array.from(o.failure_mask as Float32Array);
+      const d = env.net.pathsBetween(o.src as number, o.dst as number);
+      const gbps = (env as unknown as { req: { gbps: number } }).req.gbps;
+      mask.forEach((m, j) => {
+        const p = d[j]!;
+        expect(m).toBe(
+          failed[j] === 0 && env.net.grid.firstFit(p.links, env.net.slotsFor(p, gbps)) >= 0,
+        );
+        if (failed[j] === 1) sawFailed = true;
+      });
+      const a = i % 4;
+      const r = env.step(a);
+      expect(r.reward).toBe(mask[a] ? 1 : -1);
+      expect(r.info.action_mask).toEqual(mask); // the mask the action was chosen under
+      for (const key of [
+        "decision_time_ms",
+        "restoration_latency_ms",
+        "bp_window_tag",
+        "backup_available",
+        "was_groomed",
+      ]) {
+        expect(r.info).toHaveProperty(key);
+      }
+      if (!mask[a]) sawBlocked = true;
+      observation = r.observation;
+      info = { action_mask: maskOf(observation as DictSpaceValue) };
+    }
+    expect(sawBlocked).toBe(true);
+    expect(sawFailed).toBe(true);
+  });
+
+  it("tags decisions pre, fail, post in order and ends with blocking probability per window", () => {
+    const env = new OpticalRoutingEnv(options({ failure_type: "disaster", disaster_node: 5 }));
+    let obs = env.reset({ seed: 2 }).observation as DictSpaceValue;
+    const tags: string[] = [];
+    let disaster = 0;
+    let last: Info = {};
+    for (;;) {
+      const r = env.step(kspFf(obs));
+      tags.push(String(r.info.bp_window_tag));
+      obs = r.observation as DictSpaceValue;
+      disaster += obs.is_disaster as number;
+      if (r.truncated) {
+        last = r.info;
+        break;
+      }
+    }
+    expect(tags).toHaveLength(1000);
+    const order = tags.map((t) => ["pre", "fail", "post"].indexOf(t));
+    expect(order.every((v, i) => i === 0 || v >= order[i - 1]!)).toBe(true);
+    expect(new Set(tags)).toEqual(new Set(["pre", "fail", "post"]));
+    expect(disaster).toBeGreaterThan(0);
+    for (const k of ["bp_pre", "bp_fail", "bp_post", "blocking_probability"]) {
+      expect(last[k]).toBeGreaterThanOrEqual(0);
+      expect(last[k]).toBeLessThanOrEqual(1);
+    }
+    expect(Number(last.restored_connections) + Number(last.dropped_connections)).toBeGreaterThan(0);
+    // A disaster at node 5 cuts more than a single link: the failure window blocks more.
+    expect(Number(last.bp_fail)).toBeGreaterThan(Number(last.bp_pre));
+  });
+
+  it("blocks more as the load rises under KSP-FF", () => {
+    const bp = (load: number) => {
+      const env = new OpticalRoutingEnv(options({ load_erlang: load, failure_type: "none" }));
+      let sum = 0;
+      for (let s = 0; s < 3; s++) sum += Number(runEpisode(env, s).blocking_probability);
+      return sum / 3;
+    };
+    const figures = [200, 400, 600, 900].map(bp);
+    for (let i = 1; i < figures.length; i++) expect(figures[i]).toBeGreaterThan(figures[i - 1]!);
+    expect(figures[0]).toBeLessThan(0.05);
+  });
+
+  it("rejects a failure link or disaster node the topology lacks", () => {
+    expect(() => options({ failure_link: 21 })).toThrow(/failure_link/);
+    expect(() => options({ topology: "cost239", disaster_node: 11 })).toThrow(/disaster_node/);
+    expect(() => options({ t_fail: 2, t_repair: 1 })).toThrow(/t_repair/);
+    expect(options({ topology: "cost239" }).topology.links).toHaveLength(26);
+  });
+});
+
+describe("path-choice policies", () => {
+  const mask = [true, true, true, false];
+
+  it("epsilon-mix: ε = 1 takes the second feasible path, ε = 0 the first, with μ(a|s)", () => {
+    expect(epsilonMix(mask, 1, 0.5)).toMatchObject({
+      action: 1,
+      behaviorProb: 1,
+      wasExploratory: true,
+    });
+    expect(epsilonMix(mask, 0, 0.5)).toMatchObject({
+      action: 0,
+      behaviorProb: 1,
+      wasExploratory: false,
+    });
+    expect(epsilonMix([false, true, false, true], 0.1, 0.05)).toMatchObject({
+      action: 3,
+      behaviorProb: 0.1,
+    });
+    expect(epsilonMix([false, true, false, true], 0.1, 0.5)).toMatchObject({
+      action: 1,
+      behaviorProb: 0.9,
+    });
+    expect(epsilonMix([false, false, true, false], 1, 0)).toMatchObject({
+      action: 2,
+      behaviorProb: 1,
+    });
+    expect(epsilonMix([false, false, false, false], 0.1, 0)).toMatchObject({
+      action: 0,
+      behaviorProb: 1,
+    });
+  });
+
+  it("random picks a feasible path with μ = 1/#feasible", () => {
+    const seen = new Set<number>();
+    for (let u = 0; u < 1; u += 0.05) {
+      const d = randomFeasible(mask, u);
+      expect(mask[d.action as number]).toBe(true);
+      expect(d.behaviorProb).toBeCloseTo(1 / 3);
+      seen.add(d.action as number);
+    }
+    expect(seen).toEqual(new Set([0, 1, 2]));
+  });
+});
