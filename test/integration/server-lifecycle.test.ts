@@ -424,7 +424,13 @@ describe("the gymrpc command (built)", () => {
     const sessionId = out.trim().split(" ")[1];
     const closedLine = () =>
       log().find((l) => l.msg === "session closed" && l.session === sessionId);
-    expect(log().some((l) => l.msg === "session opened" && l.session === sessionId)).toBe(true);
+    // The server's log line can reach us after the client's "ready": wait for it.
+    expect(
+      await waitFor(
+        () => log().some((l) => l.msg === "session opened" && l.session === sessionId),
+        5000,
+      ),
+    ).toBe(true);
     expect(closedLine()).toBeUndefined();
 
     client.kill("SIGKILL");
