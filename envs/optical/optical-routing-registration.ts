@@ -54,10 +54,18 @@ export function opticalOptionsFromConfig(config: ResolvedConfig): OpticalRouting
     tFail,
     tRepair,
     observation: String(config.observation) as OpticalRoutingOptions["observation"],
+    measureTime: Boolean(config.measure_time),
   };
 }
 
 const fields: ConfigField[] = [
+  {
+    name: "measure_time",
+    type: "bool",
+    default: false,
+    description:
+      "Report measured decision_time_ms and restoration_latency_ms (wall clock); false: 0, so infos are deterministic.",
+  },
   {
     name: "observation",
     type: "string",

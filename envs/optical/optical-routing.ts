@@ -5,6 +5,7 @@ import { Box } from "../core/spaces/box.js";
 import { Dict, type DictSpaceValue } from "../core/spaces/dict.js";
 import { Discrete } from "../core/spaces/discrete.js";
 import { MultiBinary } from "../core/spaces/multi-binary.js";
+import { MODULATIONS } from "./modulation.js";
 import { type FailureSpec, OpticalNetwork } from "./network.js";
 import type { OpticalPath, OpticalTopology } from "./topology.js";
 
@@ -29,6 +30,8 @@ export interface OpticalRoutingOptions {
   readonly tRepair: number;
   /** "dict": the seed's state as a Dict; "flat": the same values in one float32 Box. */
   readonly observation: "dict" | "flat";
+  /** Measure decision and restoration times (wall clock); otherwise they are reported as 0 so infos are deterministic. */
+  readonly measureTime: boolean;
 }
 
 /** Keys of the Dict observation, in order (sorted, as Gymnasium sorts a dict's keys). */
@@ -104,7 +107,9 @@ export class OpticalRoutingEnv extends BaseEnv<OpticalObservation, number> {
   readonly dictSpace: Dict;
   readonly actionSpace: Discrete;
   readonly net: OpticalNetwork;
-  private readonly perPath = () => new Box(-1, Number.POSITIVE_INFINITY, [this.opts.k]);
+  private readonly perPath = (low: number, high: number) => new Box(low, high, [this.opts.k]);
+  /** Bound of est_remaining_time (Gymnasium warns on infinite bounds); holding times are clipped to it. */
+  private readonly maxHolding: number;
   private clock = 0;
   private origin = 0;
   private failDone = false;
@@ -124,18 +129,21 @@ export class OpticalRoutingEnv extends BaseEnv<OpticalObservation, number> {
   constructor(readonly opts: OpticalRoutingOptions) {
     super();
     const nodes = opts.topology.numNodes;
+    this.maxHolding = Math.fround(1e6 * opts.meanHolding);
+    const slowest = Math.min(...MODULATIONS.map((m) => m.gbpsPerSlot));
+    const maxSlots = Math.ceil(Math.max(...opts.bandwidths) / slowest) + opts.guardBand;
     this.net = new OpticalNetwork(opts.topology, opts.k, opts.slots, opts.guardBand, opts.failure);
     this.dictSpace = Dict.of([
       ["action_mask", new MultiBinary(opts.k)],
-      ["dist_to_disaster_centroid", this.perPath()],
+      ["dist_to_disaster_centroid", this.perPath(-1, nodes)],
       ["dst", new Discrete(nodes)],
-      ["est_remaining_time", new Box(0, Number.POSITIVE_INFINITY, [1])],
-      ["failure_mask", this.perPath()],
-      ["frag_indicator", this.perPath()],
+      ["est_remaining_time", new Box(0, this.maxHolding, [1])],
+      ["failure_mask", this.perPath(0, 1)],
+      ["frag_indicator", this.perPath(0, 1)],
       ["is_disaster", new Discrete(2)],
-      ["min_residual_slots", this.perPath()],
-      ["path_hops", this.perPath()],
-      ["slots_needed", new Box(0, Number.POSITIVE_INFINITY, [1])],
+      ["min_residual_slots", this.perPath(0, opts.slots)],
+      ["path_hops", this.perPath(0, nodes - 1)],
+      ["slots_needed", new Box(0, maxSlots, [1])],
       ["src", new Discrete(nodes)],
     ]);
     this.observationSpace = opts.observation === "dict" ? this.dictSpace : flatBox(this.dictSpace);
@@ -181,7 +189,7 @@ export class OpticalRoutingEnv extends BaseEnv<OpticalObservation, number> {
       );
       this.route(chosen);
     }
-    const decisionMs = this.featureMs + (performance.now() - t0);
+    const decisionMs = this.opts.measureTime ? this.featureMs + (performance.now() - t0) : 0;
     const window = this.windowOf(this.req.arrival);
     const w = WINDOWS.indexOf(window);
     this.arrivals[w] = this.arrivals[w]! + 1;
@@ -259,7 +267,7 @@ export class OpticalRoutingEnv extends BaseEnv<OpticalObservation, number> {
         this.failDone = true;
         if (this.opts.failure.type !== "none") {
           const r = this.net.fail();
-          this.restorationMs = r.latencyMs;
+          this.restorationMs = this.opts.measureTime ? r.latencyMs : 0;
           this.restored += r.restored;
           this.dropped += r.dropped;
         }
@@ -317,7 +325,7 @@ export class OpticalRoutingEnv extends BaseEnv<OpticalObservation, number> {
       action_mask: Int8Array.from(this.mask),
       dist_to_disaster_centroid: dist,
       dst: this.req.dst,
-      est_remaining_time: Float32Array.of(this.req.holding),
+      est_remaining_time: Float32Array.of(Math.min(this.req.holding, this.maxHolding)),
       failure_mask: failed,
       frag_indicator: frag,
       is_disaster: disaster,

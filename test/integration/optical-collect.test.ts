@@ -85,6 +85,8 @@ describe("seed 001 acceptance: gymrpc collect --env OpticalRouting-v0", () => {
       expect([0.9, 0.1, 1]).toContain(r.meta.behavior_prob);
     }
     expect(first.state.path_hops).toHaveLength(4);
+    // collect turns on measure_time: decision times are measured, not 0.
+    expect(rows.some((r) => Number(r.meta.decision_time_ms) > 0)).toBe(true);
     expect([1, -1]).toContain(first.reward);
   }, 120_000);
 

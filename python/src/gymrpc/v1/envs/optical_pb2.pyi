@@ -5,7 +5,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class OpticalRoutingConfig(_message.Message):
-    __slots__ = ("topology", "slots_per_link", "k_paths", "load_erlang", "mean_holding_time", "bandwidths_gbps", "guard_band_slots", "requests_per_episode", "warmup_requests", "failure_type", "failure_link", "disaster_node", "disaster_radius", "t_fail", "t_repair", "observation")
+    __slots__ = ("topology", "slots_per_link", "k_paths", "load_erlang", "mean_holding_time", "bandwidths_gbps", "guard_band_slots", "requests_per_episode", "warmup_requests", "failure_type", "failure_link", "disaster_node", "disaster_radius", "t_fail", "t_repair", "observation", "measure_time")
     TOPOLOGY_FIELD_NUMBER: _ClassVar[int]
     SLOTS_PER_LINK_FIELD_NUMBER: _ClassVar[int]
     K_PATHS_FIELD_NUMBER: _ClassVar[int]
@@ -22,6 +22,7 @@ class OpticalRoutingConfig(_message.Message):
     T_FAIL_FIELD_NUMBER: _ClassVar[int]
     T_REPAIR_FIELD_NUMBER: _ClassVar[int]
     OBSERVATION_FIELD_NUMBER: _ClassVar[int]
+    MEASURE_TIME_FIELD_NUMBER: _ClassVar[int]
     topology: str
     slots_per_link: int
     k_paths: int
@@ -38,4 +39,5 @@ class OpticalRoutingConfig(_message.Message):
     t_fail: float
     t_repair: float
     observation: str
-    def __init__(self, topology: _Optional[str] = ..., slots_per_link: _Optional[int] = ..., k_paths: _Optional[int] = ..., load_erlang: _Optional[float] = ..., mean_holding_time: _Optional[float] = ..., bandwidths_gbps: _Optional[str] = ..., guard_band_slots: _Optional[int] = ..., requests_per_episode: _Optional[int] = ..., warmup_requests: _Optional[int] = ..., failure_type: _Optional[str] = ..., failure_link: _Optional[int] = ..., disaster_node: _Optional[int] = ..., disaster_radius: _Optional[int] = ..., t_fail: _Optional[float] = ..., t_repair: _Optional[float] = ..., observation: _Optional[str] = ...) -> None: ...
+    measure_time: bool
+    def __init__(self, topology: _Optional[str] = ..., slots_per_link: _Optional[int] = ..., k_paths: _Optional[int] = ..., load_erlang: _Optional[float] = ..., mean_holding_time: _Optional[float] = ..., bandwidths_gbps: _Optional[str] = ..., guard_band_slots: _Optional[int] = ..., requests_per_episode: _Optional[int] = ..., warmup_requests: _Optional[int] = ..., failure_type: _Optional[str] = ..., failure_link: _Optional[int] = ..., disaster_node: _Optional[int] = ..., disaster_radius: _Optional[int] = ..., t_fail: _Optional[float] = ..., t_repair: _Optional[float] = ..., observation: _Optional[str] = ..., measure_time: _Optional[bool] = ...) -> None: ...

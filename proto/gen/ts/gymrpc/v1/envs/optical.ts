@@ -70,7 +70,14 @@ export interface OpticalRoutingConfig {
     | number
     | undefined;
   /** "flat" (default): the state in one float32 Box, keys in sorted order; "dict": the seed's Dict. */
-  observation?: string | undefined;
+  observation?:
+    | string
+    | undefined;
+  /**
+   * Report measured decision_time_ms and restoration_latency_ms (wall clock); false (default): 0,
+   * so infos are deterministic for a seed.
+   */
+  measureTime?: boolean | undefined;
 }
 
 function createBaseOpticalRoutingConfig(): OpticalRoutingConfig {
@@ -91,6 +98,7 @@ function createBaseOpticalRoutingConfig(): OpticalRoutingConfig {
     tFail: undefined,
     tRepair: undefined,
     observation: undefined,
+    measureTime: undefined,
   };
 }
 
@@ -143,6 +151,9 @@ export const OpticalRoutingConfig: MessageFns<OpticalRoutingConfig> = {
     }
     if (message.observation !== undefined) {
       writer.uint32(130).string(message.observation);
+    }
+    if (message.measureTime !== undefined) {
+      writer.uint32(136).bool(message.measureTime);
     }
     return writer;
   },
@@ -288,6 +299,14 @@ export const OpticalRoutingConfig: MessageFns<OpticalRoutingConfig> = {
             message.observation = reader.string();
             continue;
           }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.measureTime = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -321,6 +340,7 @@ export const OpticalRoutingConfig: MessageFns<OpticalRoutingConfig> = {
     message.tFail = object.tFail ?? undefined;
     message.tRepair = object.tRepair ?? undefined;
     message.observation = object.observation ?? undefined;
+    message.measureTime = object.measureTime ?? undefined;
     return message;
   },
 };
