@@ -32,6 +32,8 @@ export interface EnvRegistration {
   readonly metadata: EnvMetadata;
   readonly maxEpisodeSteps?: number;
   readonly rewardThreshold?: number;
+  /** Gymnasium's nondeterministic: the same seed and actions can give different results. */
+  readonly nondeterministic?: boolean;
 }
 
 /** A registered env's description with its default-config spaces. */
@@ -45,6 +47,7 @@ export interface EnvSpec {
   readonly rewardThreshold: number | undefined;
   readonly config: ConfigSchema;
   readonly nativeVectorization: boolean;
+  readonly nondeterministic: boolean;
 }
 
 /** Options of make and makeVec. */
@@ -97,6 +100,7 @@ export class Registry {
         rewardThreshold: reg.rewardThreshold,
         config: reg.config,
         nativeVectorization: reg.vectorEntryPoint !== undefined,
+        nondeterministic: reg.nondeterministic ?? false,
       };
       env.close();
       this.specs.set(id, spec);

@@ -39,6 +39,7 @@ export function encodeSpec(spec: EnvSpec): WireEnvSpec {
       ),
     },
     nativeVectorization: spec.nativeVectorization,
+    nondeterministic: spec.nondeterministic,
   };
 }
 
@@ -68,5 +69,6 @@ export function decodeSpec(w: WireEnvSpec): EnvSpec {
     rewardThreshold: w.rewardThreshold,
     config,
     nativeVectorization: w.nativeVectorization,
+    nondeterministic: w.nondeterministic,
   };
 }

@@ -78,6 +78,8 @@ class EnvInfo:
     config_message_type: str
     config: tuple[ConfigField, ...]
     native_vectorization: bool
+    #: Gymnasium's EnvSpec.nondeterministic (e.g. infos with measured timings).
+    nondeterministic: bool
     #: The wire message, for anything not decoded above.
     proto: env_spec_pb2.EnvSpec = field(repr=False, compare=False)
 
@@ -109,6 +111,7 @@ class EnvInfo:
                 for f in s.config_schema.fields
             ),
             native_vectorization=s.native_vectorization,
+            nondeterministic=s.nondeterministic,
             proto=s,
         )
 

@@ -406,6 +406,7 @@ class RemoteEnv(gym.Env[Any, Any], SessionOwner):
             id=f"gymrpc/{env_id}",
             entry_point="gymrpc.registration:make_env",
             reward_threshold=self.reward_threshold,
+            nondeterministic=spec.nondeterministic,
             kwargs={
                 "env_id": env_id,
                 "target": self.client.target,

@@ -48,6 +48,7 @@ def register_envs(
             vector_entry_point="gymrpc.registration:make_vec_env",
             max_episode_steps=info.max_episode_steps,
             reward_threshold=info.reward_threshold,
+            nondeterministic=info.nondeterministic,
             kwargs={"env_id": info.id, "target": target, **client_options},
         )
         ids.append(env_id)

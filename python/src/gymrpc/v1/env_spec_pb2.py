@@ -26,21 +26,21 @@ from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from gymrpc.v1 import space_pb2 as gymrpc_dot_v1_dot_space__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18gymrpc/v1/env_spec.proto\x12\tgymrpc.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x15gymrpc/v1/space.proto\"\xe1\x02\n\x07\x45nvSpec\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12+\n\x11observation_space\x18\x03 \x01(\x0b\x32\x10.gymrpc.v1.Space\x12&\n\x0c\x61\x63tion_space\x18\x04 \x01(\x0b\x32\x10.gymrpc.v1.Space\x12(\n\x08metadata\x18\x05 \x01(\x0b\x32\x16.gymrpc.v1.EnvMetadata\x12\x1e\n\x11max_episode_steps\x18\x06 \x01(\rH\x00\x88\x01\x01\x12\x1d\n\x10reward_threshold\x18\x07 \x01(\x01H\x01\x88\x01\x01\x12.\n\rconfig_schema\x18\x08 \x01(\x0b\x32\x17.gymrpc.v1.ConfigSchema\x12\x1c\n\x14native_vectorization\x18\t \x01(\x08\x42\x14\n\x12_max_episode_stepsB\x13\n\x11_reward_threshold\"7\n\x0b\x45nvMetadata\x12\x14\n\x0crender_modes\x18\x01 \x03(\t\x12\x12\n\nrender_fps\x18\x02 \x01(\x01\"L\n\x0c\x43onfigSchema\x12\x14\n\x0cmessage_type\x18\x01 \x01(\t\x12&\n\x06\x66ields\x18\x02 \x03(\x0b\x32\x16.gymrpc.v1.ConfigField\"\xde\x01\n\x0b\x43onfigField\x12\x0c\n\x04name\x18\x01 \x01(\t\x12(\n\x04type\x18\x02 \x01(\x0e\x32\x1a.gymrpc.v1.ConfigFieldType\x12-\n\rdefault_value\x18\x03 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x14\n\x07minimum\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12\x14\n\x07maximum\x18\x06 \x01(\x01H\x01\x88\x01\x01\x12\x0f\n\x07\x63hoices\x18\x07 \x03(\tB\n\n\x08_minimumB\n\n\x08_maximum*\xa7\x01\n\x0f\x43onfigFieldType\x12!\n\x1d\x43ONFIG_FIELD_TYPE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43ONFIG_FIELD_TYPE_BOOL\x10\x01\x12\x19\n\x15\x43ONFIG_FIELD_TYPE_INT\x10\x02\x12\x1c\n\x18\x43ONFIG_FIELD_TYPE_DOUBLE\x10\x03\x12\x1c\n\x18\x43ONFIG_FIELD_TYPE_STRING\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18gymrpc/v1/env_spec.proto\x12\tgymrpc.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x15gymrpc/v1/space.proto\"\xfb\x02\n\x07\x45nvSpec\x12\n\n\x02id\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x02 \x01(\t\x12+\n\x11observation_space\x18\x03 \x01(\x0b\x32\x10.gymrpc.v1.Space\x12&\n\x0c\x61\x63tion_space\x18\x04 \x01(\x0b\x32\x10.gymrpc.v1.Space\x12(\n\x08metadata\x18\x05 \x01(\x0b\x32\x16.gymrpc.v1.EnvMetadata\x12\x1e\n\x11max_episode_steps\x18\x06 \x01(\rH\x00\x88\x01\x01\x12\x1d\n\x10reward_threshold\x18\x07 \x01(\x01H\x01\x88\x01\x01\x12.\n\rconfig_schema\x18\x08 \x01(\x0b\x32\x17.gymrpc.v1.ConfigSchema\x12\x1c\n\x14native_vectorization\x18\t \x01(\x08\x12\x18\n\x10nondeterministic\x18\n \x01(\x08\x42\x14\n\x12_max_episode_stepsB\x13\n\x11_reward_threshold\"7\n\x0b\x45nvMetadata\x12\x14\n\x0crender_modes\x18\x01 \x03(\t\x12\x12\n\nrender_fps\x18\x02 \x01(\x01\"L\n\x0c\x43onfigSchema\x12\x14\n\x0cmessage_type\x18\x01 \x01(\t\x12&\n\x06\x66ields\x18\x02 \x03(\x0b\x32\x16.gymrpc.v1.ConfigField\"\xde\x01\n\x0b\x43onfigField\x12\x0c\n\x04name\x18\x01 \x01(\t\x12(\n\x04type\x18\x02 \x01(\x0e\x32\x1a.gymrpc.v1.ConfigFieldType\x12-\n\rdefault_value\x18\x03 \x01(\x0b\x32\x16.google.protobuf.Value\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x14\n\x07minimum\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12\x14\n\x07maximum\x18\x06 \x01(\x01H\x01\x88\x01\x01\x12\x0f\n\x07\x63hoices\x18\x07 \x03(\tB\n\n\x08_minimumB\n\n\x08_maximum*\xa7\x01\n\x0f\x43onfigFieldType\x12!\n\x1d\x43ONFIG_FIELD_TYPE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43ONFIG_FIELD_TYPE_BOOL\x10\x01\x12\x19\n\x15\x43ONFIG_FIELD_TYPE_INT\x10\x02\x12\x1c\n\x18\x43ONFIG_FIELD_TYPE_DOUBLE\x10\x03\x12\x1c\n\x18\x43ONFIG_FIELD_TYPE_STRING\x10\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'gymrpc.v1.env_spec_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CONFIGFIELDTYPE']._serialized_start=809
-  _globals['_CONFIGFIELDTYPE']._serialized_end=976
+  _globals['_CONFIGFIELDTYPE']._serialized_start=835
+  _globals['_CONFIGFIELDTYPE']._serialized_end=1002
   _globals['_ENVSPEC']._serialized_start=93
-  _globals['_ENVSPEC']._serialized_end=446
-  _globals['_ENVMETADATA']._serialized_start=448
-  _globals['_ENVMETADATA']._serialized_end=503
-  _globals['_CONFIGSCHEMA']._serialized_start=505
-  _globals['_CONFIGSCHEMA']._serialized_end=581
-  _globals['_CONFIGFIELD']._serialized_start=584
-  _globals['_CONFIGFIELD']._serialized_end=806
+  _globals['_ENVSPEC']._serialized_end=472
+  _globals['_ENVMETADATA']._serialized_start=474
+  _globals['_ENVMETADATA']._serialized_end=529
+  _globals['_CONFIGSCHEMA']._serialized_start=531
+  _globals['_CONFIGSCHEMA']._serialized_end=607
+  _globals['_CONFIGFIELD']._serialized_start=610
+  _globals['_CONFIGFIELD']._serialized_end=832
 # @@protoc_insertion_point(module_scope)

@@ -23,7 +23,7 @@ CONFIG_FIELD_TYPE_DOUBLE: ConfigFieldType
 CONFIG_FIELD_TYPE_STRING: ConfigFieldType
 
 class EnvSpec(_message.Message):
-    __slots__ = ("id", "description", "observation_space", "action_space", "metadata", "max_episode_steps", "reward_threshold", "config_schema", "native_vectorization")
+    __slots__ = ("id", "description", "observation_space", "action_space", "metadata", "max_episode_steps", "reward_threshold", "config_schema", "native_vectorization", "nondeterministic")
     ID_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     OBSERVATION_SPACE_FIELD_NUMBER: _ClassVar[int]
@@ -33,6 +33,7 @@ class EnvSpec(_message.Message):
     REWARD_THRESHOLD_FIELD_NUMBER: _ClassVar[int]
     CONFIG_SCHEMA_FIELD_NUMBER: _ClassVar[int]
     NATIVE_VECTORIZATION_FIELD_NUMBER: _ClassVar[int]
+    NONDETERMINISTIC_FIELD_NUMBER: _ClassVar[int]
     id: str
     description: str
     observation_space: _space_pb2.Space
@@ -42,7 +43,8 @@ class EnvSpec(_message.Message):
     reward_threshold: float
     config_schema: ConfigSchema
     native_vectorization: bool
-    def __init__(self, id: _Optional[str] = ..., description: _Optional[str] = ..., observation_space: _Optional[_Union[_space_pb2.Space, _Mapping]] = ..., action_space: _Optional[_Union[_space_pb2.Space, _Mapping]] = ..., metadata: _Optional[_Union[EnvMetadata, _Mapping]] = ..., max_episode_steps: _Optional[int] = ..., reward_threshold: _Optional[float] = ..., config_schema: _Optional[_Union[ConfigSchema, _Mapping]] = ..., native_vectorization: _Optional[bool] = ...) -> None: ...
+    nondeterministic: bool
+    def __init__(self, id: _Optional[str] = ..., description: _Optional[str] = ..., observation_space: _Optional[_Union[_space_pb2.Space, _Mapping]] = ..., action_space: _Optional[_Union[_space_pb2.Space, _Mapping]] = ..., metadata: _Optional[_Union[EnvMetadata, _Mapping]] = ..., max_episode_steps: _Optional[int] = ..., reward_threshold: _Optional[float] = ..., config_schema: _Optional[_Union[ConfigSchema, _Mapping]] = ..., native_vectorization: _Optional[bool] = ..., nondeterministic: _Optional[bool] = ...) -> None: ...
 
 class EnvMetadata(_message.Message):
     __slots__ = ("render_modes", "render_fps")

@@ -37,6 +37,11 @@ export interface EnvSpec {
     | undefined;
   /** True when the env has a batched implementation for vectorized sessions. */
   nativeVectorization: boolean;
+  /**
+   * Gymnasium's EnvSpec.nondeterministic: the same seed and actions can give
+   * different results (e.g. infos with measured timings).
+   */
+  nondeterministic: boolean;
 }
 
 /** Gymnasium's env.metadata. */
@@ -77,6 +82,7 @@ function createBaseEnvSpec(): EnvSpec {
     rewardThreshold: undefined,
     configSchema: undefined,
     nativeVectorization: false,
+    nondeterministic: false,
   };
 }
 
@@ -108,6 +114,9 @@ export const EnvSpec: MessageFns<EnvSpec> = {
     }
     if (message.nativeVectorization !== false) {
       writer.uint32(72).bool(message.nativeVectorization);
+    }
+    if (message.nondeterministic !== false) {
+      writer.uint32(80).bool(message.nondeterministic);
     }
     return writer;
   },
@@ -197,6 +206,14 @@ export const EnvSpec: MessageFns<EnvSpec> = {
             message.nativeVectorization = reader.bool();
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.nondeterministic = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -231,6 +248,7 @@ export const EnvSpec: MessageFns<EnvSpec> = {
       ? ConfigSchema.fromPartial(object.configSchema)
       : undefined;
     message.nativeVectorization = object.nativeVectorization ?? false;
+    message.nondeterministic = object.nondeterministic ?? false;
     return message;
   },
 };
