@@ -195,6 +195,4 @@ export const opticalRoutingRegistration: EnvRegistration = {
   entryPoint: ({ config }) => new OpticalRoutingEnv(opticalOptionsFromConfig(config)),
   config: { messageType: "gymrpc.v1.envs.OpticalRoutingConfig", fields },
   metadata: { renderModes: [], renderFps: 0 },
-  // info["decision_time_ms"] is a real measurement of the routing computation.
-  nondeterministic: true,
 };
