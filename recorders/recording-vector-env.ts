@@ -26,6 +26,8 @@ export class RecordingVectorEnv implements VectorEnv {
   private seeds: (number | undefined)[];
   /** Sub-envs whose next step is an autoreset. */
   private readonly done: Uint8Array;
+  /** The last step's flags while nothing records, read only if a recording attaches. */
+  private lastStep: VectorStepResult | undefined;
   private pendingPolicy: StepPolicyInfo | undefined;
 
   constructor(readonly env: VectorEnv) {
@@ -59,6 +61,7 @@ export class RecordingVectorEnv implements VectorEnv {
 
   /** Starts recording every sub-env into `recorder`. */
   attach(recorder: Recorder): void {
+    this.syncDone();
     this.recorder = recorder;
     this.assemblers = Array.from({ length: this.numEnvs }, (_, i) => recorder.assembler(i));
     const obs = this.lastObservation;
@@ -88,6 +91,7 @@ export class RecordingVectorEnv implements VectorEnv {
       this.lastObservation = r.observation;
       this.seeds = subEnvSeeds(args.seed, this.numEnvs);
       this.done.fill(0);
+      this.lastStep = undefined;
       const rec = this.recorder;
       if (rec) {
         this.assemblers.forEach((a, i) => {
@@ -110,7 +114,9 @@ export class RecordingVectorEnv implements VectorEnv {
       this.lastObservation = r.observation;
       const rec = this.recorder;
       const written = rec ? this.record(rec, actions, before, r, policy) : undefined;
-      for (let i = 0; i < this.numEnvs; i++) this.done[i] = r.terminated[i]! | r.truncated[i]!;
+      // Without a recording the flags are only remembered, not copied: the step loop stays as fast.
+      this.lastStep = r;
+      if (rec) this.syncDone();
       // The client sees a step that ended episodes only once they are written.
       return written ? written.then(() => r) : r;
     });
@@ -123,6 +129,14 @@ export class RecordingVectorEnv implements VectorEnv {
   close(): void {
     this.detach("client_disconnected");
     this.env.close();
+  }
+
+  // Which sub-envs ended on the last step (their next step is an autoreset).
+  private syncDone(): void {
+    const r = this.lastStep;
+    if (!r) return;
+    for (let i = 0; i < this.numEnvs; i++) this.done[i] = r.terminated[i]! | r.truncated[i]!;
+    this.lastStep = undefined;
   }
 
   private record(

@@ -35,6 +35,7 @@ import {
   type StepResponse,
 } from "../../proto/gen/ts/gymrpc/v1/env_service.js";
 import { ENV_SERVICE_NAME, type GymServer, startServer } from "../../server/create-server.js";
+import { startCliServer } from "../helpers/cli-server.js";
 import {
   call,
   callError,
@@ -318,30 +319,9 @@ describe("the gymrpc command (built)", () => {
 
   /** Spawns `gymrpc serve` and resolves with its address and a view of its stdout JSON log. */
   async function serve(): Promise<{ child: ChildProcess; address: string; log: () => Logged[] }> {
-    const child = spawn(
-      process.execPath,
-      [BIN, "serve", "--port", "0", "--log-level", "info", "--idle-timeout", "0"],
-      {
-        cwd: ROOT,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    children.push(child);
-    let out = "";
-    let err = "";
-    child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
-    const log = (): Logged[] =>
-      out
-        .split("\n")
-        .filter((l) => l.startsWith("{"))
-        .map((l) => JSON.parse(l) as Logged);
-    const listening = () => log().find((l) => Array.isArray(l.addresses));
-    if (!(await waitFor(() => listening() !== undefined || child.exitCode !== null, 15_000)))
-      throw new Error(`gymrpc serve did not start; stdout: ${out} stderr: ${err}`);
-    const address = listening()?.addresses?.[0];
-    if (!address) throw new Error(`gymrpc serve exited early; stdout: ${out} stderr: ${err}`);
-    return { child, address, log };
+    const server = await startCliServer(["--idle-timeout", "0"]);
+    children.push(server.child);
+    return { child: server.child, address: server.address, log: () => server.log() as Logged[] };
   }
 
   interface Logged {
