@@ -5,6 +5,7 @@ import { mountainCarRegistration } from "./classic-control/mountain-car-registra
 import { pendulumRegistration } from "./classic-control/pendulum-registration.js";
 import { Registry } from "./core/registry.js";
 import { opticalRoutingRegistration } from "./optical/optical-routing-registration.js";
+import { pickPlaceRegistration, robotReachRegistration } from "./robot/robot-registration.js";
 import { sdnRoutingRegistration } from "./sdn/sdn-routing-registration.js";
 
 /** A registry holding every env gymrpc ships. */
@@ -18,6 +19,8 @@ export function createDefaultRegistry(): Registry {
     pendulumRegistration,
     sdnRoutingRegistration,
     opticalRoutingRegistration,
+    robotReachRegistration,
+    pickPlaceRegistration,
   ]) {
     registry.register(reg);
   }

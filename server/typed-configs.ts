@@ -9,6 +9,7 @@ import {
 } from "../proto/gen/ts/gymrpc/v1/envs/mountain_car.js";
 import { OpticalRoutingConfig } from "../proto/gen/ts/gymrpc/v1/envs/optical.js";
 import { PendulumConfig } from "../proto/gen/ts/gymrpc/v1/envs/pendulum.js";
+import { PickPlaceConfig, RobotReachConfig } from "../proto/gen/ts/gymrpc/v1/envs/robot.js";
 import { SdnRoutingConfig } from "../proto/gen/ts/gymrpc/v1/envs/sdn.js";
 
 type Decoder = (bytes: Uint8Array) => object;
@@ -22,6 +23,8 @@ export const TYPED_CONFIGS: ReadonlyMap<string, Decoder> = new Map<string, Decod
   ["gymrpc.v1.envs.AcrobotConfig", (b) => AcrobotConfig.decode(b)],
   ["gymrpc.v1.envs.SdnRoutingConfig", (b) => SdnRoutingConfig.decode(b)],
   ["gymrpc.v1.envs.OpticalRoutingConfig", (b) => OpticalRoutingConfig.decode(b)],
+  ["gymrpc.v1.envs.RobotReachConfig", (b) => RobotReachConfig.decode(b)],
+  ["gymrpc.v1.envs.PickPlaceConfig", (b) => PickPlaceConfig.decode(b)],
 ]);
 
 const camel = (snake: string) => snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());

@@ -1,5 +1,17 @@
-/** A scripted expert: the greedy action for an observation (a number for Discrete, an array for Box). */
+import type { DictSpaceValue } from "../../envs/core/spaces/dict.js";
+import { pickPlaceExpert, reachExpert } from "../../envs/robot/robot-experts.js";
+
+/**
+ * A scripted expert: the greedy action for an observation (a number for
+ * Discrete, an array for Box). Envs with Dict observations receive the dict.
+ */
 export type Expert = (observation: Float32Array) => number | Float32Array;
+
+// Dict-observation experts: the collector hands them the observation it got, a dict.
+const dictExpert =
+  (f: (o: DictSpaceValue) => Float32Array): Expert =>
+  (o) =>
+    f(o as unknown as DictSpaceValue);
 
 /** Scripted experts of the envs that have one, by env id. */
 export const EXPERTS: Readonly<Record<string, Expert>> = {
@@ -26,4 +38,8 @@ export const EXPERTS: Readonly<Record<string, Expert>> = {
       Math.max(-1, Math.min(1, 4 * (o[i]! - mean))),
     );
   },
+  // Seed 002: move toward the target at half speed, gripper open.
+  "RobotReach-v0": dictExpert(reachExpert),
+  // Staged: hover, descend, grasp, lift, carry, set down, release.
+  "PickPlace-v0": dictExpert(pickPlaceExpert),
 };
