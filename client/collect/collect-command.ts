@@ -137,8 +137,7 @@ export async function runCollect(o: CollectFlags): Promise<number> {
     throw new InvalidArgumentError((e as Error).message.replace(/^record\.name: /, "--out: "));
   }
   const config = { ...o.config };
-  // Path-choice envs record the seed's Dict state and measured decision times unless told otherwise.
-  if (masked && config.observation === undefined) config.observation = "dict";
+  // Path-choice envs record measured decision times unless told otherwise.
   if (masked && config.measure_time === undefined) config.measure_time = true;
   if (o.ryu) Object.assign(config, { backend: "ryu", ryu_url: o.ryu });
   if (o.trafficPairs) config.traffic_pairs = o.trafficPairs;

@@ -27,7 +27,6 @@ export function measureBlocking(
       ...config,
       load_erlang: load,
       failure_type: "none",
-      observation: "dict",
     }),
   );
   const env = new OpticalRoutingEnv(opts);

@@ -69,11 +69,11 @@ const fields: ConfigField[] = [
   {
     name: "observation",
     type: "string",
-    default: "flat",
-    choices: ["flat", "dict"],
+    default: "dict",
+    choices: ["dict", "flat"],
     description:
-      "dict: the seed's state as a Dict (src, dst, slots_needed, per-path features, action_mask); " +
-      "flat: the same values, keys in sorted order, in one float32 Box.",
+      "dict: the seed's state as a Dict (src, dst, slots_needed, est_remaining_time, is_disaster, " +
+      "paths: k per-path Dicts, action_mask); flat: the same values in one float32 Box, mask first.",
   },
   {
     name: "topology",

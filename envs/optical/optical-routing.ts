@@ -1,13 +1,19 @@
 import { BaseEnv } from "../core/base-env.js";
 import type { TypedArray } from "../core/dtype.js";
 import type { Info, ResetArgs, ResetResult, StepResult } from "../core/env.js";
-import { Box } from "../core/spaces/box.js";
-import { Dict, type DictSpaceValue } from "../core/spaces/dict.js";
+import type { Box } from "../core/spaces/box.js";
+import type { Dict, DictSpaceValue } from "../core/spaces/dict.js";
 import { Discrete } from "../core/spaces/discrete.js";
-import { MultiBinary } from "../core/spaces/multi-binary.js";
 import { MODULATIONS } from "./modulation.js";
 import { type FailureSpec, OpticalNetwork } from "./network.js";
-import type { OpticalPath, OpticalTopology } from "./topology.js";
+import {
+  dictObservation,
+  flatObservation,
+  OpticalFeatures,
+  opticalDictSpace,
+  opticalFlatSpace,
+} from "./optical-observation.js";
+import type { OpticalTopology } from "./topology.js";
 
 /** Settings of OpticalRouting-v0. */
 export interface OpticalRoutingOptions {
@@ -34,63 +40,20 @@ export interface OpticalRoutingOptions {
   readonly measureTime: boolean;
 }
 
-/** Keys of the Dict observation, in order (sorted, as Gymnasium sorts a dict's keys). */
-export const OPTICAL_OBS_KEYS = [
-  "action_mask",
-  "dist_to_disaster_centroid",
-  "dst",
-  "est_remaining_time",
-  "failure_mask",
-  "frag_indicator",
-  "is_disaster",
-  "min_residual_slots",
-  "path_hops",
-  "slots_needed",
-  "src",
-] as const;
-
-/** An observation: the Dict state, or its values flattened in key order. */
+/** An observation: the Dict state, or its values in the flat layout. */
 export type OpticalObservation = DictSpaceValue | TypedArray;
-
-/** The Dict's entries concatenated in key order (Discrete entries as one element). */
-export function flatten(space: Dict, d: DictSpaceValue): Float32Array {
-  const out: number[] = [];
-  for (const key of space.keys) {
-    const v = d[key];
-    if (typeof v === "number") out.push(v);
-    else out.push(...(v as TypedArray as Float32Array));
-  }
-  return Float32Array.from(out);
-}
-
-function flatBox(space: Dict): Box {
-  const low: number[] = [];
-  const high: number[] = [];
-  for (const s of space.spaces.values()) {
-    if (s instanceof Discrete) {
-      low.push(s.start);
-      high.push(s.start + s.n - 1);
-    } else if (s instanceof Box) {
-      low.push(...s.low);
-      high.push(...s.high);
-    } else if (s instanceof MultiBinary) {
-      for (let i = 0; i < s.size; i++) {
-        low.push(0);
-        high.push(1);
-      }
-    }
-  }
-  return new Box(low, high, [low.length]);
-}
 
 /** Window of a request's arrival relative to the failure. */
 export type BpWindow = "pre" | "fail" | "post";
 
 const WINDOWS: readonly BpWindow[] = ["pre", "fail", "post"];
 
+/** The request being decided (one object per env, overwritten at every arrival). */
 interface Request {
   src: number;
   dst: number;
+  /** Index into the bandwidths. */
+  bw: number;
   gbps: number;
   holding: number;
   arrival: number;
@@ -107,18 +70,22 @@ export class OpticalRoutingEnv extends BaseEnv<OpticalObservation, number> {
   readonly dictSpace: Dict;
   readonly actionSpace: Discrete;
   readonly net: OpticalNetwork;
-  private readonly perPath = (low: number, high: number) => new Box(low, high, [this.opts.k]);
   /** Bound of est_remaining_time (Gymnasium warns on infinite bounds); holding times are clipped to it. */
   private readonly maxHolding: number;
+  private readonly features: OpticalFeatures;
   private clock = 0;
   private origin = 0;
   private failDone = false;
   private repairDone = false;
   private nextId = 1;
   private steps = 0;
-  private req: Request = { src: 0, dst: 1, gbps: 0, holding: 0, arrival: 0 };
-  private paths: readonly OpticalPath[] = [];
-  private mask = new Int8Array(0);
+  private readonly req: Request = { src: 0, dst: 1, bw: 0, gbps: 0, holding: 0, arrival: 0 };
+  /** Global index of the current request's path 0 (see PathTable), and its number of paths. */
+  private firstPath = 0;
+  private pathCount = 0;
+  /** Feasible paths of the current request as bits, and their first-fit start slots. */
+  private maskBits = 0;
+  private readonly starts: Int32Array;
   private featureMs = 0;
   private restorationMs = 0;
   private readonly arrivals = new Float64Array(3);
@@ -132,22 +99,20 @@ export class OpticalRoutingEnv extends BaseEnv<OpticalObservation, number> {
     this.maxHolding = Math.fround(1e6 * opts.meanHolding);
     const slowest = Math.min(...MODULATIONS.map((m) => m.gbpsPerSlot));
     const maxSlots = Math.ceil(Math.max(...opts.bandwidths) / slowest) + opts.guardBand;
-    this.net = new OpticalNetwork(opts.topology, opts.k, opts.slots, opts.guardBand, opts.failure);
-    this.dictSpace = Dict.of([
-      ["action_mask", new MultiBinary(opts.k)],
-      ["dist_to_disaster_centroid", this.perPath(-1, nodes)],
-      ["dst", new Discrete(nodes)],
-      ["est_remaining_time", new Box(0, this.maxHolding, [1])],
-      ["failure_mask", this.perPath(0, 1)],
-      ["frag_indicator", this.perPath(0, 1)],
-      ["is_disaster", new Discrete(2)],
-      ["min_residual_slots", this.perPath(0, opts.slots)],
-      ["path_hops", this.perPath(0, nodes - 1)],
-      ["slots_needed", new Box(0, maxSlots, [1])],
-      ["src", new Discrete(nodes)],
-    ]);
-    this.observationSpace = opts.observation === "dict" ? this.dictSpace : flatBox(this.dictSpace);
+    this.net = new OpticalNetwork(
+      opts.topology,
+      opts.k,
+      opts.slots,
+      opts.guardBand,
+      opts.failure,
+      opts.bandwidths,
+    );
+    const shape = { k: opts.k, nodes, slots: opts.slots, maxSlots, maxHolding: this.maxHolding };
+    this.dictSpace = opticalDictSpace(shape);
+    this.observationSpace = opts.observation === "dict" ? this.dictSpace : opticalFlatSpace(shape);
     this.actionSpace = new Discrete(opts.k);
+    this.features = new OpticalFeatures(opts.k);
+    this.starts = new Int32Array(opts.k);
   }
 
   /** Empties the network, loads it with warm-up traffic and draws the first request. */
@@ -166,30 +131,27 @@ export class OpticalRoutingEnv extends BaseEnv<OpticalObservation, number> {
     this.dropped = 0;
     this.origin = Number.POSITIVE_INFINITY; // no failure events during warm-up
     for (let i = 0; i < this.opts.warmupRequests; i++) {
-      this.arrive();
-      const p = this.paths.find((_, j) => this.mask[j] === 1);
-      if (p) this.route(p);
+      const j = this.arrive(false);
+      if (j >= 0) this.route(j);
     }
     this.origin = this.clock;
-    this.arrive();
+    this.arrive(true);
     return { observation: this.observation(), info: { action_mask: this.maskBools() } };
   }
 
   /** Routes the current request on path `action` if it is feasible, then advances to the next arrival. */
   step(action: number): StepResult<OpticalObservation> {
-    const t0 = performance.now();
+    const measure = this.opts.measureTime;
+    const t0 = measure ? performance.now() : 0;
     const mask = this.maskBools();
-    const feasible = this.mask[action] === 1;
-    const chosen = this.paths[action];
+    const feasible = ((this.maskBits >>> action) & 1) === 1;
     let backup = false;
-    if (feasible && chosen) {
-      backup = this.paths.some(
-        (p, j) =>
-          j !== action && this.mask[j] === 1 && !p.links.some((l) => chosen.links.includes(l)),
-      );
-      this.route(chosen);
+    if (feasible) {
+      const others = this.maskBits & ~(1 << action);
+      backup = (this.net.table.disjoint[this.firstPath + action]! & others) !== 0;
+      this.route(action);
     }
-    const decisionMs = this.opts.measureTime ? this.featureMs + (performance.now() - t0) : 0;
+    const decisionMs = measure ? this.featureMs + (performance.now() - t0) : 0;
     const window = this.windowOf(this.req.arrival);
     const w = WINDOWS.indexOf(window);
     this.arrivals[w] = this.arrivals[w]! + 1;
@@ -205,7 +167,7 @@ export class OpticalRoutingEnv extends BaseEnv<OpticalObservation, number> {
     };
     const truncated = this.steps >= this.opts.requestsPerEpisode;
     if (truncated) Object.assign(info, this.summary());
-    this.arrive();
+    this.arrive(true);
     return {
       observation: this.observation(),
       reward: feasible ? 1 : -1,
@@ -235,104 +197,132 @@ export class OpticalRoutingEnv extends BaseEnv<OpticalObservation, number> {
     return t < this.origin + this.opts.tRepair ? "fail" : "post";
   }
 
-  private route(p: OpticalPath): void {
-    const start = this.net.firstFit(p, this.req.gbps);
+  // Sets the current request up on its path j at the first-fit start found on arrival.
+  private route(j: number): void {
+    const r = this.req;
+    const g = this.firstPath + j;
     this.net.establish(
-      {
-        id: this.nextId++,
-        src: this.req.src,
-        dst: this.req.dst,
-        gbps: this.req.gbps,
-        departAt: this.clock + this.req.holding,
-      },
-      p,
-      start,
+      this.nextId++,
+      r.src,
+      r.dst,
+      r.bw,
+      g,
+      this.starts[j]!,
+      this.clock + r.holding,
     );
   }
 
-  // Advances the clock to the next arrival, handling departures, failure and repair on the way.
-  private arrive(): void {
+  /**
+   * Advances the clock to the next arrival (departures, failure and repair on
+   * the way) and draws the request. For a decision it computes the mask and
+   * every path's features and returns -1; in warm-up (`decide` false) it only
+   * looks for the first feasible path and returns its index (-1: blocked).
+   */
+  private arrive(decide: boolean): number {
     const rng = this.npRandom;
-    const rate = this.opts.loadErlang / this.opts.meanHolding;
+    const o = this.opts;
+    const net = this.net;
+    const rate = o.loadErlang / o.meanHolding;
     const next = this.clock - Math.log(1 - rng.random()) / rate;
     for (;;) {
-      const tFail = this.failDone ? Infinity : this.origin + this.opts.tFail;
-      const tRepair = this.repairDone ? Infinity : this.origin + this.opts.tRepair;
-      const tDep = this.net.nextDeparture();
+      const tFail = this.failDone ? Infinity : this.origin + o.tFail;
+      const tRepair = this.repairDone ? Infinity : this.origin + o.tRepair;
+      const tDep = net.nextDeparture();
       const t = Math.min(tFail, tRepair, tDep);
       if (t > next) break;
       this.clock = t;
-      if (t === tDep) this.net.departNext();
-      else if (t === tFail) {
-        this.failDone = true;
-        if (this.opts.failure.type !== "none") {
-          const r = this.net.fail();
-          this.restorationMs = this.opts.measureTime ? r.latencyMs : 0;
-          this.restored += r.restored;
-          this.dropped += r.dropped;
-        }
-      } else {
+      if (t === tDep) net.departNext();
+      else if (t === tFail) this.failNow();
+      else {
         this.repairDone = true;
-        this.net.repair();
+        net.repair();
       }
     }
     this.clock = next;
-    const n = this.opts.topology.numNodes;
-    const src = rng.integers(0, n);
-    const dst = (src + rng.integers(1, n)) % n;
-    const gbps = this.opts.bandwidths[rng.integers(0, this.opts.bandwidths.length)]!;
-    const holding = -Math.log(1 - rng.random()) * this.opts.meanHolding;
-    this.req = { src, dst, gbps, holding, arrival: next };
-    const t0 = performance.now();
-    this.paths = this.net.pathsBetween(src, dst);
-    const mask = new Int8Array(this.opts.k);
-    this.paths.forEach((p, j) => {
-      mask[j] = this.net.firstFit(p, gbps) >= 0 ? 1 : 0;
-    });
-    this.mask = mask;
-    this.featureMs = performance.now() - t0;
+    const n = o.topology.numNodes;
+    const r = this.req;
+    r.src = rng.integers(0, n);
+    r.dst = (r.src + rng.integers(1, n)) % n;
+    r.bw = rng.integers(0, o.bandwidths.length);
+    r.gbps = o.bandwidths[r.bw]!;
+    r.holding = -Math.log(1 - rng.random()) * o.meanHolding;
+    r.arrival = next;
+    const pair = r.src * n + r.dst;
+    this.firstPath = pair * o.k;
+    this.pathCount = net.table.count[pair]!;
+    if (!decide) {
+      for (let j = 0; j < this.pathCount; j++) {
+        const start = net.firstFitOn(this.firstPath + j, r.bw);
+        if (start >= 0) {
+          this.starts[j] = start;
+          return j;
+        }
+      }
+      return -1;
+    }
+    const t0 = o.measureTime ? performance.now() : 0;
+    this.survey();
+    if (o.measureTime) this.featureMs = performance.now() - t0;
+    return -1;
+  }
+
+  // Mask, first-fit starts and per-path features of the current request.
+  private survey(): void {
+    const f = this.features;
+    const net = this.net;
+    const grid = net.grid;
+    const r = this.req;
+    let bits = 0;
+    for (let j = 0; j < this.opts.k; j++) {
+      if (j >= this.pathCount) {
+        f.mask[j] = 0;
+        f.hops[j] = 0;
+        f.residual[j] = 0;
+        f.frag[j] = 0;
+        f.failed[j] = 0;
+        f.dist[j] = -1;
+        continue;
+      }
+      const g = this.firstPath + j;
+      const start = net.surveyOn(g, r.bw);
+      this.starts[j] = start;
+      if (start >= 0) bits |= 1 << j;
+      f.mask[j] = start >= 0 ? 1 : 0;
+      const t = net.table;
+      f.hops[j] = t.offset[g + 1]! - t.offset[g]!;
+      f.residual[j] = net.minResidualOn(g);
+      const total = grid.lastTotal;
+      f.frag[j] = total === 0 ? 0 : 1 - grid.lastLargest / total;
+      f.failed[j] = net.pathDown(g) ? 1 : 0;
+      f.dist[j] = net.pathCentroidHops[g]!;
+    }
+    this.maskBits = bits;
+    f.src = r.src;
+    f.dst = r.dst;
+    f.holding = Math.min(r.holding, this.maxHolding);
+    f.slotsNeeded = this.pathCount > 0 ? net.slotsOn(this.firstPath, r.bw) : 0;
+  }
+
+  private failNow(): void {
+    this.failDone = true;
+    if (this.opts.failure.type === "none") return;
+    const r = this.net.fail();
+    this.restorationMs = this.opts.measureTime ? r.latencyMs : 0;
+    this.restored += r.restored;
+    this.dropped += r.dropped;
   }
 
   private maskBools(): boolean[] {
-    return Array.from(this.mask, (m) => m === 1);
+    const k = this.opts.k;
+    const out = new Array<boolean>(k);
+    for (let j = 0; j < k; j++) out[j] = ((this.maskBits >>> j) & 1) === 1;
+    return out;
   }
 
   private observation(): OpticalObservation {
-    const d = this.dictObservation();
-    return this.opts.observation === "dict" ? d : flatten(this.dictSpace, d);
-  }
-
-  private dictObservation(): DictSpaceValue {
-    const k = this.opts.k;
-    const hops = new Float32Array(k);
-    const residual = new Float32Array(k);
-    const frag = new Float32Array(k);
-    const failed = new Float32Array(k);
-    const dist = new Float32Array(k).fill(-1);
-    const centroid = this.net.centroidHops;
-    this.paths.forEach((p, j) => {
-      const s = this.net.grid.pathSpectrum(p.links);
-      hops[j] = p.links.length;
-      residual[j] = s.minResidual;
-      frag[j] = s.frag;
-      failed[j] = this.net.pathFailed(p) ? 1 : 0;
-      dist[j] = Math.min(...p.nodes.map((v) => centroid[v]!));
-    });
-    const first = this.paths[0];
-    const disaster =
+    const f = this.features;
+    f.isDisaster =
       this.opts.failure.type === "disaster" && this.failDone && !this.repairDone ? 1 : 0;
-    return {
-      action_mask: Int8Array.from(this.mask),
-      dist_to_disaster_centroid: dist,
-      dst: this.req.dst,
-      est_remaining_time: Float32Array.of(Math.min(this.req.holding, this.maxHolding)),
-      failure_mask: failed,
-      frag_indicator: frag,
-      is_disaster: disaster,
-      min_residual_slots: residual,
-      path_hops: hops,
-      slots_needed: Float32Array.of(first ? this.net.slotsFor(first, this.req.gbps) : 0),
-      src: this.req.src,
-    };
+    return this.opts.observation === "dict" ? dictObservation(f) : flatObservation(f);
   }
 }

@@ -6,22 +6,46 @@ export interface PathSpectrum {
   readonly frag: number;
 }
 
-/** Spectrum occupancy of every link: `slots` slots per link, 0 free, otherwise the connection id. */
+// Index of the lowest set bit of a non-zero 32-bit word.
+const ctz = (x: number): number => 31 - Math.clz32(x & -x);
+
+/**
+ * Spectrum occupancy of every link: `slots` slots per link. Occupancy is kept
+ * as bit words (bit set = slot used), so the common free spectrum of a path is
+ * one AND per word and first fit walks runs of free bits instead of slots;
+ * `used` also names the connection holding each slot (0 free).
+ */
 export class SpectrumGrid {
   readonly used: Int32Array;
+  /** 32-bit words per link. */
+  readonly words: number;
+  private readonly bits: Int32Array;
   private readonly free: Int32Array;
+  /** Free bits of the last word (slots past `slots` count as used). */
+  private readonly lastMask: number;
+  /** Common free words of the path being scanned (reused: no allocation per query). */
+  private readonly common: Int32Array;
+  /** Common free slots and largest common free block found by the last `scan` with full = true. */
+  private total = 0;
+  private largest = 0;
 
   constructor(
     readonly numLinks: number,
     readonly slots: number,
   ) {
     this.used = new Int32Array(numLinks * slots);
+    this.words = Math.ceil(slots / 32);
+    this.bits = new Int32Array(numLinks * this.words);
     this.free = new Int32Array(numLinks).fill(slots);
+    this.common = new Int32Array(this.words);
+    const rem = slots % 32;
+    this.lastMask = rem === 0 ? -1 : (1 << rem) - 1;
   }
 
   /** Frees every slot. */
   clear(): void {
     this.used.fill(0);
+    this.bits.fill(0);
     this.free.fill(this.slots);
   }
 
@@ -30,55 +54,170 @@ export class SpectrumGrid {
     return this.free[link]!;
   }
 
-  /** Whether slot `s` is free on every link of `links`. */
-  private commonFree(links: readonly number[], s: number): boolean {
-    for (const l of links) if (this.used[l * this.slots + s] !== 0) return false;
-    return true;
+  /** Fewest free slots on links[from..to) (`slots` for no link). */
+  minFree(links: ArrayLike<number>, from: number, to: number): number {
+    let m = this.slots;
+    for (let i = from; i < to; i++) {
+      const f = this.free[links[i]!]!;
+      if (f < m) m = f;
+    }
+    return m;
   }
 
   /** First-fit: the lowest start slot of `n` contiguous slots free on every link, or -1. */
-  firstFit(links: readonly number[], n: number): number {
-    if (n <= 0 || links.length === 0) return -1;
-    let run = 0;
-    for (let s = 0; s < this.slots; s++) {
-      run = this.commonFree(links, s) ? run + 1 : 0;
-      if (run === n) return s - n + 1;
-    }
-    return -1;
+  firstFit(links: ArrayLike<number>, n: number): number {
+    return this.firstFitRange(links, 0, links.length, n);
+  }
+
+  /** First fit on links[from..to). */
+  firstFitRange(links: ArrayLike<number>, from: number, to: number, n: number): number {
+    if (n <= 0 || to <= from || n > this.slots) return -1;
+    this.intersect(links, from, to);
+    return this.scan(n, false);
+  }
+
+  /**
+   * First fit on links[from..to) for `n` slots, and the common free slots and
+   * largest common free block (read with `lastTotal` / `lastLargest`), in one pass.
+   */
+  survey(links: ArrayLike<number>, from: number, to: number, n: number): number {
+    this.intersect(links, from, to);
+    return this.scan(n <= 0 || to <= from ? this.slots + 1 : n, true);
+  }
+
+  /** Common free slots found by the last `survey`. */
+  get lastTotal(): number {
+    return this.total;
+  }
+
+  /** Largest common free block found by the last `survey`. */
+  get lastLargest(): number {
+    return this.largest;
   }
 
   /** Marks slots [start, start + n) on `links` as used by connection `id` (> 0). */
-  allocate(links: readonly number[], start: number, n: number, id: number): void {
-    for (const l of links) {
+  allocate(links: ArrayLike<number>, start: number, n: number, id: number): void {
+    this.allocateRange(links, 0, links.length, start, n, id);
+  }
+
+  /** Marks slots [start, start + n) on links[from..to) as used by connection `id`. */
+  allocateRange(
+    links: ArrayLike<number>,
+    from: number,
+    to: number,
+    start: number,
+    n: number,
+    id: number,
+  ): void {
+    for (let i = from; i < to; i++) {
+      const l = links[i]!;
       const base = l * this.slots;
-      for (let s = start; s < start + n; s++) this.used[base + s] = id;
+      this.used.fill(id, base + start, base + start + n);
+      this.flip(l, start, n, true);
       this.free[l] = this.free[l]! - n;
     }
   }
 
   /** Frees slots [start, start + n) on `links`. */
-  release(links: readonly number[], start: number, n: number): void {
-    for (const l of links) {
+  release(links: ArrayLike<number>, start: number, n: number): void {
+    this.releaseRange(links, 0, links.length, start, n);
+  }
+
+  /** Frees slots [start, start + n) on links[from..to). */
+  releaseRange(links: ArrayLike<number>, from: number, to: number, start: number, n: number): void {
+    for (let i = from; i < to; i++) {
+      const l = links[i]!;
       const base = l * this.slots;
-      for (let s = start; s < start + n; s++) this.used[base + s] = 0;
+      this.used.fill(0, base + start, base + start + n);
+      this.flip(l, start, n, false);
       this.free[l] = this.free[l]! + n;
     }
   }
 
   /** Residual slots and fragmentation of a path's common free spectrum. */
-  pathSpectrum(links: readonly number[]): PathSpectrum {
-    let minResidual = this.slots;
-    for (const l of links) minResidual = Math.min(minResidual, this.free[l]!);
+  pathSpectrum(links: ArrayLike<number>): PathSpectrum {
+    this.survey(links, 0, links.length, 0);
+    const total = this.total;
+    return {
+      minResidual: this.minFree(links, 0, links.length),
+      frag: total === 0 ? 0 : 1 - this.largest / total,
+    };
+  }
+
+  // Sets or clears the bits of slots [start, start + n) of a link.
+  private flip(link: number, start: number, n: number, on: boolean): void {
+    const base = link * this.words;
+    let s = start;
+    const end = start + n;
+    while (s < end) {
+      const w = s >>> 5;
+      const lo = s & 31;
+      const hi = Math.min(32, lo + (end - s));
+      const m = hi === 32 ? -1 << lo : ((1 << hi) - 1) & (-1 << lo);
+      const i = base + w;
+      this.bits[i] = on ? this.bits[i]! | m : this.bits[i]! & ~m;
+      s += hi - lo;
+    }
+  }
+
+  // Common free words of links[from..to) into `common`.
+  private intersect(links: ArrayLike<number>, from: number, to: number): void {
+    const W = this.words;
+    const c = this.common;
+    c.fill(0);
+    for (let i = from; i < to; i++) {
+      const base = links[i]! * W;
+      for (let w = 0; w < W; w++) c[w] = c[w]! | this.bits[base + w]!;
+    }
+    for (let w = 0; w < W; w++) c[w] = ~c[w]!;
+    c[W - 1] = c[W - 1]! & this.lastMask;
+  }
+
+  // Walks the runs of free bits in `common`: the first start of a run of n, and with `full` the totals.
+  private scan(n: number, full: boolean): number {
+    const c = this.common;
+    let run = 0;
+    let runStart = 0;
+    let start = -1;
     let total = 0;
     let largest = 0;
-    let run = 0;
-    for (let s = 0; s < this.slots; s++) {
-      if (this.commonFree(links, s)) {
-        total++;
-        run++;
+    for (let w = 0; w < this.words; w++) {
+      const word = c[w]!;
+      if (word === 0) {
         if (run > largest) largest = run;
-      } else run = 0;
+        run = 0;
+        continue;
+      }
+      let pos = 0;
+      while (pos < 32) {
+        const rest = word >>> pos;
+        if (rest === 0) {
+          if (run > largest) largest = run;
+          run = 0;
+          break;
+        }
+        const skip = ctz(rest);
+        if (skip > 0) {
+          if (run > largest) largest = run;
+          run = 0;
+          pos += skip;
+        }
+        // Free bits from pos up; the zeros `>>>` shifts in stop the count at bit 31.
+        const inv = ~(word >>> pos);
+        const ones = inv === 0 ? 32 : ctz(inv);
+        if (run === 0) runStart = (w << 5) + pos;
+        run += ones;
+        total += ones;
+        if (start < 0 && run >= n) {
+          start = runStart;
+          if (!full) return start;
+        }
+        pos += ones;
+      }
     }
-    return { minResidual, frag: total === 0 ? 0 : 1 - largest / total };
+    if (run > largest) largest = run;
+    this.total = total;
+    this.largest = largest;
+    return start;
   }
 }

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RemoteError } from "../../client/errors.js";
 import { isTypedArray } from "../../envs/core/dtype.js";
 import { createRng } from "../../envs/core/rng.js";
-import type { SpaceValue } from "../../envs/core/spaces/space.js";
+import type { Space, SpaceValue } from "../../envs/core/spaces/space.js";
+import { batchItem } from "../../envs/core/vector/batching.js";
 import { createDefaultRegistry } from "../../envs/default-registry.js";
 import { TYPED_CONFIGS } from "../../server/typed-configs.js";
 import { badActions } from "../helpers/bad-actions.js";
@@ -12,13 +13,25 @@ import { startTestServer, type TestServer } from "../helpers/test-server.js";
 // Every registered env must pass this suite, through the real server and the real TS client.
 const ENV_IDS = createDefaultRegistry().ids();
 
-/** Bytes of a value, for bit-for-bit comparisons. */
+/** Bytes of a value, for bit-for-bit comparisons (a Dict's keys too, in sorted order). */
 function bytesOf(v: SpaceValue): number[] {
   if (isTypedArray(v)) return [...new Uint8Array(v.buffer, v.byteOffset, v.byteLength)];
   if (typeof v === "number") return [...new Uint8Array(Float64Array.of(v).buffer)];
   if (typeof v === "string") return [...Buffer.from(v)];
   if (Array.isArray(v)) return v.flatMap(bytesOf);
-  return Object.values(v as Record<string, SpaceValue>).flatMap(bytesOf);
+  const d = v as Record<string, SpaceValue>;
+  return Object.keys(d)
+    .sort()
+    .flatMap((k) => [...Buffer.from(k), ...bytesOf(d[k]!)]);
+}
+
+/**
+ * Bytes of a batch of n values in env-major order, as n separate envs give
+ * them: Dict and Tuple batches hold one batched entry per key (key-major), so
+ * each sub-env's value is taken out of the batch first.
+ */
+function batchBytes(single: Space, batch: SpaceValue, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => bytesOf(batchItem(single, batch, i))).flat();
 }
 
 async function rejectsWith(p: Promise<unknown>, code: Code): Promise<RemoteError> {
@@ -141,7 +154,9 @@ describe.each(ENV_IDS)("compliance: %s", (envId) => {
     const v0 = await vec.reset({ seed: 10 });
     const s0 = await Promise.all(singles.map((e, i) => e.reset({ seed: 10 + i })));
     const vObs = v0.observation as SpaceValue;
-    expect(bytesOf(vObs)).toEqual(s0.flatMap((r) => bytesOf(r.observation)));
+    const single = vec.singleObservationSpace;
+    expect(vec.observationSpace.contains(vObs)).toBe(true);
+    expect(batchBytes(single, vObs, n)).toEqual(s0.flatMap((r) => bytesOf(r.observation)));
     const rng = createRng(3);
     const pendingReset = new Array(n).fill(false);
     for (let step = 0; step < 40; step++) {
@@ -175,7 +190,8 @@ describe.each(ENV_IDS)("compliance: %s", (envId) => {
           pendingReset[i] = r.terminated || r.truncated;
         }
       }
-      expect(bytesOf(vr.observation)).toEqual(expected);
+      expect(vec.observationSpace.contains(vr.observation)).toBe(true);
+      expect(batchBytes(single, vr.observation, n)).toEqual(expected);
     }
     await vec.close();
     await Promise.all(singles.map((e) => e.close()));

@@ -37,12 +37,17 @@ const META = [
   "backup_available",
   "was_groomed",
 ];
+// Seed 001's state in its order, then the mask the issue also puts in the observation.
 const STATE = [
   "src",
   "dst",
   "slots_needed",
   "est_remaining_time",
   "is_disaster",
+  "paths",
+  "action_mask",
+];
+const PATH = [
   "path_hops",
   "min_residual_slots",
   "frag_indicator",
@@ -76,7 +81,15 @@ describe("seed 001 acceptance: gymrpc collect --env OpticalRouting-v0", () => {
     expect(first.t).toBe(0);
     expect(first.seed).toBe(0);
     for (const r of rows) {
-      for (const k of STATE) expect(r.state).toHaveProperty(k);
+      expect(Object.keys(r.state)).toEqual(STATE);
+      for (const k of STATE.slice(0, 5)) expect(typeof r.state[k]).toBe("number");
+      const paths = r.state.paths as Record<string, unknown>[];
+      expect(paths).toHaveLength(4);
+      for (const p of paths) {
+        expect(Object.keys(p)).toEqual(PATH);
+        for (const k of PATH) expect(typeof p[k]).toBe("number");
+      }
+      expect(r.state.action_mask).toEqual(r.action_mask.map(Number));
       for (const k of META) expect(r.meta).toHaveProperty(k);
       expect(r.action_mask).toHaveLength(4);
       expect(r.action_mask.every((m) => typeof m === "boolean")).toBe(true);
@@ -84,7 +97,7 @@ describe("seed 001 acceptance: gymrpc collect --env OpticalRouting-v0", () => {
       expect(r.meta.epsilon).toBe(0.1);
       expect([0.9, 0.1, 1]).toContain(r.meta.behavior_prob);
     }
-    expect(first.state.path_hops).toHaveLength(4);
+    expect(first.state.paths[0].path_hops).toBeGreaterThan(0);
     // collect turns on measure_time: decision times are measured, not 0.
     expect(rows.some((r) => Number(r.meta.decision_time_ms) > 0)).toBe(true);
     expect([1, -1]).toContain(first.reward);

@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { epsilonMix, randomFeasible } from "../../client/collect/policies.js";
 import { resolveConfig } from "../../envs/core/config.js";
 import type { Info } from "../../envs/core/env.js";
-import type { DictSpaceValue } from "../../envs/core/spaces/dict.js";
+import { createRng } from "../../envs/core/rng.js";
+import type { Dict, DictSpaceValue } from "../../envs/core/spaces/dict.js";
+import type { SpaceValue } from "../../envs/core/spaces/space.js";
+import type { Tuple } from "../../envs/core/spaces/tuple.js";
+import { OPTICAL_OBS_KEYS, OPTICAL_PATH_KEYS } from "../../envs/optical/optical-observation.js";
 import {
   OpticalRoutingEnv,
   type OpticalRoutingOptions,
@@ -20,12 +24,13 @@ import {
 } from "../../envs/optical/topology.js";
 
 function options(config: Record<string, unknown> = {}): OpticalRoutingOptions {
-  return opticalOptionsFromConfig(
-    resolveConfig(opticalRoutingRegistration.config, { observation: "dict", ...config }),
-  );
+  return opticalOptionsFromConfig(resolveConfig(opticalRoutingRegistration.config, config));
 }
 
 const maskOf = (o: DictSpaceValue) => Array.from(o.action_mask as Int8Array, (m) => m === 1);
+/** One per-path feature of the Dict observation, for every path. */
+const perPath = (o: DictSpaceValue, key: string) =>
+  (o.paths as DictSpaceValue[]).map((p) => (p[key] as Float32Array)[0]!);
 const kspFf = (o: DictSpaceValue) => Math.max(0, maskOf(o).indexOf(true));
 
 /** Runs one episode with KSP-FF and returns the final info. */
@@ -75,6 +80,49 @@ describe("optical topology and spectrum", () => {
     expect(g.freeSlots(0)).toBe(8);
   });
 
+  it("agrees with a slot-by-slot first fit and fragmentation across word boundaries", () => {
+    const rng = createRng(5);
+    for (const slots of [7, 32, 33, 64, 100, 320]) {
+      const g = new SpectrumGrid(3, slots);
+      const free = (l: number, s: number) => g.used[l * slots + s] === 0;
+      for (let round = 0; round < 300; round++) {
+        const links = [0, 1, 2].filter(() => rng.random() < 0.7);
+        if (links.length === 0) links.push(rng.integers(0, 3));
+        const n = rng.integers(1, 20);
+        // Naive reference: scan slot by slot.
+        let expected = -1;
+        let run = 0;
+        let total = 0;
+        let largest = 0;
+        let cur = 0;
+        for (let s = 0; s < slots; s++) {
+          const ok = links.every((l) => free(l, s));
+          run = ok ? run + 1 : 0;
+          if (expected < 0 && run === n) expected = s - n + 1;
+          if (ok) {
+            total++;
+            cur++;
+            largest = Math.max(largest, cur);
+          } else cur = 0;
+        }
+        expect(g.firstFit(links, n)).toBe(expected);
+        const minResidual = Math.min(...links.map((l) => g.freeSlots(l)));
+        expect(g.pathSpectrum(links)).toEqual({
+          minResidual,
+          frag: total === 0 ? 0 : 1 - largest / total,
+        });
+        // Fill or empty a random block of one link to vary the spectrum.
+        const l = rng.integers(0, 3);
+        const start = rng.integers(0, slots);
+        const len = Math.min(slots - start, rng.integers(1, 40));
+        const block = Array.from({ length: len }, (_, i) => start + i);
+        if (block.every((s) => free(l, s))) g.allocate([l], start, len, round + 1);
+        else if (block.every((s) => g.used[l * slots + s] === g.used[l * slots + start]))
+          g.release([l], start, len);
+      }
+    }
+  });
+
   it("routes on a tiny line network with first fit and blocks when the spectrum is full", () => {
     const line: OpticalTopology = {
       name: "line",
@@ -112,12 +160,7 @@ describe("OpticalRouting-v0", () => {
       for (let i = 0; i < 200; i++) {
         const r = env.step(kspFf(obs));
         obs = r.observation as DictSpaceValue;
-        out.push(
-          obs.src as number,
-          obs.dst as number,
-          r.reward,
-          ...(obs.frag_indicator as Float32Array),
-        );
+        out.push(obs.src as number, obs.dst as number, r.reward, ...perPath(obs, "frag_indicator"));
       }
       return out;
     };
@@ -136,7 +179,7 @@ describe("OpticalRouting-v0", () => {
       const o = observation as DictSpaceValue;
       const mask = maskOf(o);
       expect(info.action_mask).toEqual(mask);
-      const failed = Array.from(o.failure_mask as Float32Array);
+      const failed = perPath(o, "failure_mask");
       const d = env.net.pathsBetween(o.src as number, o.dst as number);
       const gbps = (env as unknown as { req: { gbps: number } }).req.gbps;
       mask.forEach((m, j) => {
@@ -207,6 +250,44 @@ describe("OpticalRouting-v0", () => {
     const figures = [200, 400, 600, 900].map(bp);
     for (let i = 1; i < figures.length; i++) expect(figures[i]).toBeGreaterThan(figures[i - 1]!);
     expect(figures[0]).toBeLessThan(0.05);
+  });
+
+  it("observes a Dict by default (the seed's state, k per-path Dicts, the mask) and the same values flat", () => {
+    const dictEnv = new OpticalRoutingEnv(options({ requests_per_episode: 300 }));
+    const flatEnv = new OpticalRoutingEnv(
+      options({ requests_per_episode: 300, observation: "flat" }),
+    );
+    const space = dictEnv.observationSpace as Dict;
+    expect(space.keys).toEqual([...OPTICAL_OBS_KEYS]);
+    const paths = space.spaces.get("paths") as Tuple;
+    expect(paths.spaces).toHaveLength(4);
+    for (const p of paths.spaces) expect((p as Dict).keys).toEqual([...OPTICAL_PATH_KEYS]);
+    expect(flatEnv.observationSpace.shape).toEqual([29]);
+    let d = dictEnv.reset({ seed: 8 }).observation as DictSpaceValue;
+    let f = flatEnv.reset({ seed: 8 }).observation as Float32Array;
+    for (let i = 0; i < 300; i++) {
+      expect(dictEnv.observationSpace.contains(d)).toBe(true);
+      expect(flatEnv.observationSpace.contains(f)).toBe(true);
+      const one = (x: SpaceValue) =>
+        Math.fround(typeof x === "number" ? x : (x as Float32Array)[0]!);
+      const layout = [
+        ...Array.from(d.action_mask as Int8Array),
+        ...perPath(d, "dist_to_disaster_centroid"),
+        one(d.dst!),
+        one(d.est_remaining_time!),
+        ...perPath(d, "failure_mask"),
+        ...perPath(d, "frag_indicator"),
+        one(d.is_disaster!),
+        ...perPath(d, "min_residual_slots"),
+        ...perPath(d, "path_hops"),
+        one(d.slots_needed!),
+        one(d.src!),
+      ];
+      expect(Array.from(f)).toEqual(layout);
+      const a = i % 4;
+      d = dictEnv.step(a).observation as DictSpaceValue;
+      f = flatEnv.step(a).observation as Float32Array;
+    }
   });
 
   it("rejects a failure link or disaster node the topology lacks", () => {
