@@ -7,6 +7,7 @@ import { inProcessStepRates } from "./in-process-bench.js";
 import { jsonlTransitionsPerSecond } from "./jsonl-writer-bench.js";
 import { npzTransitionsPerSecond } from "./npz-writer-bench.js";
 import { runPythonBench } from "./python-bench-runner.js";
+import { runRobotBench } from "./robot-bench.js";
 import type { LatencyStats } from "./stats.js";
 
 // `npm run bench`: every figure of the foundation in one run, so ratios compare like with like.
@@ -138,6 +139,7 @@ try {
     `  CartPole-v1 vectorized, 1024 envs  ${Math.round(inproc.vector1024).toLocaleString("en-US").padStart(12)} env-steps/s`,
   );
   results.inProcess = inproc;
+  results.robot = await runRobotBench(SECONDS, quick ? 20 : 100);
 
   const v256 = vec.find((v) => v.numEnvs === 256)!;
   const v1024 = vec.find((v) => v.numEnvs === 1024)!;

@@ -116,12 +116,12 @@ describe.each(ROBOT_ENVS)("%s", (id) => {
     expect(other).not.toEqual(ia);
     // Not a blank frame: many distinct colours.
     expect(new Set(ia).size).toBeGreaterThan(20);
-    const frame = a.render() as { shape: number[]; data: Uint8Array };
+    const frame = a.render() as unknown as { shape: number[]; data: Uint8Array };
     expect(frame.shape).toEqual([40, 48, 3]);
     expect(frame.data).toEqual(ia);
     const noImage = registry.make(id, { renderMode: "rgb_array" });
     resetSync(noImage, 0);
-    const f2 = noImage.render() as { shape: number[]; data: Uint8Array };
+    const f2 = noImage.render() as unknown as { shape: number[]; data: Uint8Array };
     expect(f2.shape).toEqual([128, 128, 3]);
     const noMode = registry.make(id);
     resetSync(noMode, 0);

@@ -19,7 +19,7 @@ function successRate(id: string, policy: Policy, config: Record<string, unknown>
   for (let ep = 0; ep < EPISODES; ep++) {
     let o = (env.reset({ seed: 1000 + ep }) as { observation: DictSpaceValue }).observation;
     for (;;) {
-      const r = env.step(policy(o, rng)) as {
+      const r = env.step(policy(o, rng)) as unknown as {
         observation: DictSpaceValue;
         terminated: boolean;
         truncated: boolean;
