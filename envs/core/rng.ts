@@ -24,9 +24,43 @@ export function randomSeed(): number {
   return randomInt(0, 2 ** 47);
 }
 
+/**
+ * seedrandom's Alea stepped by a plain class: the same numbers as
+ * `seedrandom.alea(seed).double()` (seedrandom only seeds it), several times
+ * faster than its closures, which matters to envs drawing per event.
+ */
+class Alea {
+  private c: number;
+  private s0: number;
+  private s1: number;
+  private s2: number;
+
+  constructor(seed: string) {
+    const st = seedrandom.alea(seed, { state: true }).state();
+    this.c = st.c;
+    this.s0 = st.s0;
+    this.s1 = st.s1;
+    this.s2 = st.s2;
+  }
+
+  private next(): number {
+    const t = 2091639 * this.s0 + this.c * 2.3283064365386963e-10; // 2^-32
+    this.s0 = this.s1;
+    this.s1 = this.s2;
+    this.c = t | 0;
+    this.s2 = t - this.c;
+    return this.s2;
+  }
+
+  /** 53 random bits, as seedrandom's prng.double. */
+  double(): number {
+    return this.next() + ((this.next() * 0x200000) | 0) * 1.1102230246251565e-16; // 2^-53
+  }
+}
+
 /** A generator seeded with `seed` (a non-negative safe integer). */
 export function createRng(seed: number): Rng {
-  const prng = seedrandom.alea(String(seed));
+  const prng = new Alea(String(seed));
   const random = (): number => prng.double();
   return {
     seed,

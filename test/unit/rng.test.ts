@@ -1,3 +1,4 @@
+import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError } from "../../envs/core/errors.js";
 import { createRng, MAX_SEED, randomSeed, validateSeed } from "../../envs/core/rng.js";
@@ -21,6 +22,18 @@ describe("createRng", () => {
     ]);
     expect(rng.integers(0, 1000)).toBe(681);
     expect(rng.uniform(-0.05, 0.05)).toBe(-0.03797990881699044);
+  });
+
+  it("gives exactly seedrandom's alea(seed).double() stream", () => {
+    for (const seed of [0, 1, 42, 123456789, MAX_SEED]) {
+      const ref = seedrandom.alea(String(seed));
+      const rng = createRng(seed);
+      for (let i = 0; i < 100_000; i++) {
+        const a = rng.random();
+        const b = ref.double();
+        if (a !== b) expect([seed, i, a]).toEqual([seed, i, b]);
+      }
+    }
   });
 
   it("draws uniform doubles in [low, high)", () => {
