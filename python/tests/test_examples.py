@@ -47,7 +47,37 @@ def test_behavior_cloning_starts_its_own_server(tmp_path: Path) -> None:
     assert set(np.unique(data["actions"])) <= {0, 1}
 
 
-@pytest.mark.parametrize("script", ["train_bc.py"])
+def test_reach_behavior_cloning_from_collected_hdf5(target: str, tmp_path: Path) -> None:
+    # The example collects seed 002's dataset with `gymrpc collect`, reads it with h5py,
+    # trains in numpy and evaluates on the remote env.
+    dataset = tmp_path / "reach.h5"
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(EXAMPLES / "train_bc_reach.py"),
+            "--dataset",
+            str(dataset),
+            "--collect-episodes",
+            "100",
+            "--target",
+            target,
+            "--episodes",
+            "50",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    ).stdout
+    assert dataset.exists()
+    assert "Success rate:" in out and "File size:" in out  # collect's stats table
+    m = re.search(r"^success_rate=([\d.]+) random_success_rate=([\d.]+)$", out, re.MULTILINE)
+    assert m, out
+    assert float(m.group(1)) >= 0.8, out
+    assert float(m.group(2)) <= 0.1, out
+
+
+@pytest.mark.parametrize("script", ["train_bc.py", "train_bc_reach.py"])
 def test_examples_have_help(script: str) -> None:
     out = subprocess.run(
         [sys.executable, str(EXAMPLES / script), "--help"],
