@@ -1,15 +1,12 @@
-import { createHash } from "node:crypto";
-import { isTypedArray } from "../envs/core/dtype.js";
 import type { Info } from "../envs/core/env.js";
 import type { SpaceValue } from "../envs/core/spaces/space.js";
 import { type Columns, createColumns } from "./columns.js";
-import {
-  type EpisodeMeta,
-  type RecordedEpisode,
-  type RecordingContext,
-  SCHEMA_VERSION,
-  type StepPolicyInfo,
-  type TerminationReason,
+import { buildEpisode } from "./episode-builder.js";
+import type {
+  RecordedEpisode,
+  RecordingContext,
+  StepPolicyInfo,
+  TerminationReason,
 } from "./types.js";
 
 /** Accumulates one (sub-)env's episode in columns until it ends. */
@@ -99,60 +96,30 @@ export class EpisodeAssembler {
 
   /** Ends the episode and hands it over as columns; the assembler is then idle. */
   finish(reason: TerminationReason): RecordedEpisode {
-    const episodeId = this.episodeId;
-    const rewards = Float64Array.from(this.rewards);
-    const n = rewards.length;
-    const returnsToGo = new Float64Array(n);
-    for (let i = n - 1, acc = 0; i >= 0; i--) {
-      acc += rewards[i]!;
-      returnsToGo[i] = acc;
-    }
-    const observations = this.observations.take();
-    const actions = this.actions.take();
+    const n = this.rewards.length;
     // Greedy actions are kept only when every step carried one.
     const greedyTaken = this.greedy.take();
-    const greedyActions = this.greedyCount === n && n > 0 ? greedyTaken : undefined;
-    const lastInfo = this.infos[n - 1];
-    const success =
-      lastInfo && typeof lastInfo.success === "boolean" ? lastInfo.success : undefined;
-    const meta: EpisodeMeta = {
-      episodeId,
-      seed: this.seed,
-      envId: this.ctx.envId,
-      config: this.ctx.config,
-      policyId: this.policies.find((p) => p?.policyId)?.policyId ?? this.ctx.policyId,
-      subEnv: this.subEnv,
-      length: n,
-      totalReturn: n > 0 ? returnsToGo[0]! : 0,
-      terminationReason: reason,
-      success,
-      trajectoryHash: hashTrajectory(observations, actions, rewards),
-      schemaVersion: SCHEMA_VERSION,
-      startedAt: this.startedAt,
-      endedAt: new Date().toISOString(),
-      resetInfo: this.resetInfo,
-    };
-    const policies = this.policies;
-    const episode: RecordedEpisode = {
-      meta,
-      observations,
-      actions,
-      rewards,
-      terminations: Uint8Array.from(this.terminations),
-      truncations: Uint8Array.from(this.truncations),
-      returnsToGo,
-      infos: this.infos,
-      policy: {
-        behaviorProb: Float64Array.from(policies, (p) => p?.behaviorProb ?? Number.NaN),
-        epsilon: Float64Array.from(policies, (p) => p?.epsilon ?? Number.NaN),
-        wasExploratory: Uint8Array.from(policies, (p) =>
-          p?.wasExploratory === undefined ? 255 : p.wasExploratory ? 1 : 0,
-        ),
-        greedyActions,
-        policyIds: policies.map((p) => p?.policyId ?? meta.policyId),
-        meta: policies.map((p) => p?.meta),
+    const episode = buildEpisode(
+      this.ctx,
+      {
+        episodeId: this.episodeId,
+        subEnv: this.subEnv,
+        seed: this.seed,
+        resetInfo: this.resetInfo,
+        startedAt: this.startedAt,
+        endedAt: new Date().toISOString(),
+        observations: this.observations.take(),
+        actions: this.actions.take(),
+        rewards: Float64Array.from(this.rewards),
+        terminations: Uint8Array.from(this.terminations),
+        truncations: Uint8Array.from(this.truncations),
+        infos: this.infos,
+        lastInfo: this.infos[n - 1],
+        policies: this.policies,
+        greedyActions: this.greedyCount === n && n > 0 ? greedyTaken : undefined,
       },
-    };
+      reason,
+    );
     this.reset();
     return episode;
   }
@@ -176,24 +143,4 @@ export class EpisodeAssembler {
     this.greedyCount = 0;
     this.active = false;
   }
-}
-
-/** SHA-256 over the bytes of every tensor in the observations and actions, then the rewards. */
-function hashTrajectory(
-  observations: SpaceValue,
-  actions: SpaceValue,
-  rewards: Float64Array,
-): string {
-  const h = createHash("sha256");
-  const feed = (v: SpaceValue): void => {
-    if (isTypedArray(v)) h.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
-    else if (typeof v === "string") h.update(v);
-    else if (typeof v === "number") h.update(String(v));
-    else if (Array.isArray(v)) v.forEach(feed);
-    else for (const k of Object.keys(v as object)) feed((v as Record<string, SpaceValue>)[k]!);
-  };
-  feed(observations);
-  feed(actions);
-  h.update(new Uint8Array(rewards.buffer, rewards.byteOffset, rewards.byteLength));
-  return h.digest("hex");
 }

@@ -1,6 +1,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { EpisodeAssembler } from "./episode-assembler.js";
+import type { EpisodeSource } from "./logged-episode.js";
 import { RecordingError } from "./recording-errors.js";
 import type {
   DatasetStats,
@@ -58,6 +59,11 @@ export class Recorder {
     return new EpisodeAssembler(this.ctx, subEnv, () => this.started++);
   }
 
+  /** Hands out the next dataset-wide episode id (ids follow the order episodes start in). */
+  nextEpisodeId(): number {
+    return this.started++;
+  }
+
   /** Episodes finished so far. */
   get episodeCount(): number {
     return this.episodes;
@@ -92,7 +98,7 @@ export class Recorder {
    * order they started, so a dataset does not depend on which sub-env ran
    * which episode; an episode waiting for an earlier one is not waited for.
    */
-  endEpisode(assembler: EpisodeAssembler, reason: TerminationReason): Promise<void> | undefined {
+  endEpisode(assembler: EpisodeSource, reason: TerminationReason): Promise<void> | undefined {
     if (!assembler.isActive) return undefined;
     // An episode cut before its first step (recording attached, then reset) holds no transition.
     if (assembler.length === 0) return this.discard(assembler);
@@ -108,7 +114,7 @@ export class Recorder {
   }
 
   /** Drops the assembler's current episode without writing it. */
-  discard(assembler: EpisodeAssembler): Promise<void> | undefined {
+  discard(assembler: EpisodeSource): Promise<void> | undefined {
     if (!assembler.isActive) return undefined;
     const id = assembler.currentEpisodeId;
     assembler.discard();

@@ -10,10 +10,15 @@ import {
   type VectorStepResult,
 } from "../envs/core/vector/vector-env.js";
 import { cloneValue } from "./clone-value.js";
-import type { EpisodeAssembler } from "./episode-assembler.js";
+import { LoggedEpisode } from "./logged-episode.js";
 import type { Recorder } from "./recorder.js";
+import { StepLog } from "./step-log.js";
 import { subEnvInfo } from "./sub-env-info.js";
+import { subEnvPolicy } from "./sub-env-policy.js";
 import type { StepPolicyInfo, TerminationReason } from "./types.js";
+
+/** Memory the step log may hold before long episodes are gathered out of it early. */
+const LOG_BYTES = 256 << 20;
 
 /**
  * Records every sub-env of a vectorized env as its own episodes, following
@@ -21,7 +26,8 @@ import type { StepPolicyInfo, TerminationReason } from "./types.js";
  */
 export class RecordingVectorEnv implements VectorEnv {
   private recorder: Recorder | undefined;
-  private assemblers: EpisodeAssembler[] = [];
+  private episodes: LoggedEpisode[] = [];
+  private log: StepLog | undefined;
   private lastObservation: SpaceValue | undefined;
   private seeds: (number | undefined)[];
   /** Sub-envs whose next step is an autoreset. */
@@ -30,7 +36,14 @@ export class RecordingVectorEnv implements VectorEnv {
   private lastStep: VectorStepResult | undefined;
   private pendingPolicy: StepPolicyInfo | undefined;
 
-  constructor(readonly env: VectorEnv) {
+  /**
+   * @param logBytes memory the step log may hold before long episodes are gathered
+   * out of it early (default 256 MiB)
+   */
+  constructor(
+    readonly env: VectorEnv,
+    private readonly logBytes = LOG_BYTES,
+  ) {
     this.done = new Uint8Array(env.numEnvs);
     this.seeds = new Array(env.numEnvs).fill(undefined);
   }
@@ -63,11 +76,17 @@ export class RecordingVectorEnv implements VectorEnv {
   attach(recorder: Recorder): void {
     this.syncDone();
     this.recorder = recorder;
-    this.assemblers = Array.from({ length: this.numEnvs }, (_, i) => recorder.assembler(i));
+    const log = new StepLog(this.numEnvs, this.singleObservationSpace, this.singleActionSpace);
+    this.log = log;
+    this.episodes = Array.from(
+      { length: this.numEnvs },
+      (_, i) => new LoggedEpisode(log, recorder.ctx, i, () => recorder.nextEpisodeId()),
+    );
     const obs = this.lastObservation;
     if (obs !== undefined) {
-      this.assemblers.forEach((a, i) => {
-        if (!this.done[i]) a.begin(obs, this.seeds[i], {}, i);
+      const k = log.push(obs, undefined, undefined, undefined, undefined, undefined, undefined);
+      this.episodes.forEach((a, i) => {
+        if (!this.done[i]) a.begin(k, this.seeds[i], {});
       });
     }
   }
@@ -75,9 +94,10 @@ export class RecordingVectorEnv implements VectorEnv {
   /** Stops recording; partial episodes are written as truncated with `reason`. */
   detach(reason: TerminationReason): Recorder | undefined {
     const r = this.recorder;
-    if (r) for (const a of this.assemblers) r.endEpisode(a, reason);
+    if (r) for (const a of this.episodes) r.endEpisode(a, reason);
     this.recorder = undefined;
-    this.assemblers = [];
+    this.episodes = [];
+    this.log = undefined;
     return r;
   }
 
@@ -93,10 +113,20 @@ export class RecordingVectorEnv implements VectorEnv {
       this.done.fill(0);
       this.lastStep = undefined;
       const rec = this.recorder;
-      if (rec) {
-        this.assemblers.forEach((a, i) => {
+      const log = this.log;
+      if (rec && log) {
+        const k = log.push(
+          r.observation,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+        );
+        this.episodes.forEach((a, i) => {
           rec.endEpisode(a, "reset");
-          a.begin(r.observation, this.seeds[i], subEnvInfo(r.info, i), i);
+          a.begin(k, this.seeds[i], subEnvInfo(r.info, i));
         });
       }
       return r;
@@ -146,17 +176,22 @@ export class RecordingVectorEnv implements VectorEnv {
     r: VectorStepResult,
     policy: StepPolicyInfo | undefined,
   ): Promise<void> | undefined {
+    const log = this.log!;
+    // The log keeps infos by reference: copy the rare non-empty ones (envs may reuse their buffers).
+    const info = hasKeys(r.info) ? (cloneValue(r.info as SpaceValue) as typeof r.info) : undefined;
+    const k = log.push(r.observation, actions, r.reward, r.terminated, r.truncated, info, policy);
     const space = this.singleActionSpace;
+    const streams = rec.streamsTransitions && before !== undefined;
     let written: Promise<void> | undefined;
     const mask = policy?.record;
     for (let i = 0; i < this.numEnvs; i++) {
-      const a = this.assemblers[i]!;
+      const a = this.episodes[i]!;
       // A sub-env the client leaves out of the recording drops its episode until its next one starts.
       const on = mask === undefined || (typeof mask === "boolean" ? mask : mask[i] === 1);
       if (this.done[i]) {
         // This step was sub-env i's autoreset: a new, unseeded episode starts here.
         this.seeds[i] = undefined;
-        if (on) a.begin(r.observation, undefined, subEnvInfo(r.info, i), i);
+        if (on) a.begin(k, undefined, subEnvInfo(r.info, i));
         continue;
       }
       if (!on) {
@@ -164,13 +199,11 @@ export class RecordingVectorEnv implements VectorEnv {
         continue;
       }
       if (!a.isActive) continue;
-      const info = subEnvInfo(r.info, i);
       const terminated = r.terminated[i] === 1;
       const truncated = r.truncated[i] === 1;
-      const p = policy && subEnvPolicy(policy, i, space);
-      if (rec.streamsTransitions && before !== undefined) {
+      if (streams) {
         rec.transition({
-          step: a.length,
+          step: a.length - 1,
           episodeId: a.currentEpisodeId,
           subEnv: i,
           seed: this.seeds[i],
@@ -180,32 +213,33 @@ export class RecordingVectorEnv implements VectorEnv {
           nextObservation: batchItem(this.singleObservationSpace, r.observation, i),
           terminated,
           truncated,
-          info,
-          policy: p,
+          info: subEnvInfo(r.info, i),
+          policy: policy && subEnvPolicy(policy, i, space),
         });
       }
-      a.step(actions, r.reward[i]!, terminated, truncated, r.observation, info, p, i);
       if (terminated || truncated)
         written = rec.endEpisode(a, terminated ? "terminated" : "truncated") ?? written;
     }
+    if ((k & 63) === 63) this.trimLog(log, k);
     return written;
+  }
+
+  // Frees log entries no episode needs; episodes longer than the log may hold are gathered in pieces.
+  private trimLog(log: StepLog, k: number): void {
+    const cap = Math.max(128, Math.floor(this.logBytes / log.entryBytes));
+    let first = k;
+    for (const a of this.episodes) if (a.isActive) first = Math.min(first, a.firstEntry);
+    if (k - first > cap) {
+      const cut = k - (cap >> 1);
+      for (const a of this.episodes) a.spill(cut);
+      first = k;
+      for (const a of this.episodes) if (a.isActive) first = Math.min(first, a.firstEntry);
+    }
+    log.release(first);
   }
 }
 
-/** Sub-env i's slice of batched policy metadata. */
-function subEnvPolicy(p: StepPolicyInfo, i: number, actionSpace: Space): StepPolicyInfo {
-  const at = (v: unknown): number | undefined =>
-    ArrayBuffer.isView(v)
-      ? Number((v as unknown as ArrayLike<number>)[i])
-      : (v as number | undefined);
-  const explore = at(p.wasExploratory);
-  return {
-    behaviorProb: at(p.behaviorProb),
-    epsilon: at(p.epsilon),
-    wasExploratory: explore === undefined ? undefined : explore !== 0,
-    greedyAction:
-      p.greedyAction === undefined ? undefined : batchItem(actionSpace, p.greedyAction, i),
-    policyId: p.policyId,
-    meta: p.meta,
-  };
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
 }
