@@ -43,7 +43,11 @@ export function collectCommand(): Command {
     .requiredOption("--env <id>", "env id, e.g. SdnRouting-v0")
     .option("--config <key=value>", "env setting (repeatable)", configPair, {})
     .option("--episodes <n>", "episodes to collect", int("--episodes", 1), 50)
-    .option("--steps <n>", "steps per episode (0: the env's own limit)", int("--steps", 0), 50)
+    .option(
+      "--steps <n>",
+      "steps per episode (0: the env's own limit; default 50, the env's own limit for the robot envs)",
+      int("--steps", 0),
+    )
     .option(
       "--policy <name>",
       "zeros, random, or expert (where the env has one); ksp-ff or random for OpticalRouting-v0",
@@ -84,11 +88,14 @@ export function collectCommand(): Command {
     });
 }
 
+/** Envs whose episodes keep their own limit unless --steps is given (seed 002's max_steps 200). */
+export const OWN_LIMIT_ENVS: readonly string[] = ["RobotReach-v0", "PickPlace-v0"];
+
 interface CollectFlags {
   env: string;
   config: Record<string, unknown>;
   episodes: number;
-  steps: number;
+  steps?: number;
   policy: string;
   epsilon: number;
   epsilonMix?: number;
@@ -144,6 +151,8 @@ export async function runCollect(o: CollectFlags): Promise<number> {
   if (o.bw) config.bandwidth = o.bw;
   if (o.duration !== undefined) config.flow_duration = o.duration;
 
+  // Seed 000's 50 steps by default; seed 002's robot episodes run to their own limit.
+  const steps = o.steps ?? (OWN_LIMIT_ENVS.includes(o.env) ? 0 : 50);
   const out = o.out.replace(/[\\/]+$/, "");
   const embedded = o.server
     ? undefined
@@ -157,7 +166,7 @@ export async function runCollect(o: CollectFlags): Promise<number> {
     envId: o.env,
     config,
     episodes: o.episodes,
-    steps: o.steps || undefined,
+    steps: steps || undefined,
     policy: o.policy,
     // For path-choice envs the policy's ε is the epsilon-mix (recorded as the step's epsilon).
     epsilon: masked ? mix : o.epsilon,
@@ -166,7 +175,7 @@ export async function runCollect(o: CollectFlags): Promise<number> {
     name: o.server ? out : basename(out),
     overwrite: o.overwrite,
   };
-  const total = o.steps ? o.episodes * o.steps : 0;
+  const total = steps ? o.episodes * steps : 0;
   const bar = createProgress(!o.quiet, total, o.episodes);
   const start = performance.now();
   try {

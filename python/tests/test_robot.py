@@ -68,7 +68,7 @@ def test_collect_writes_seed_002_hdf5_that_h5py_reads(tmp_path: Path) -> None:
     out = tmp_path / "reach.h5"
     cmd = [
         "node", str(REPO / "bin" / "gymrpc.js"), "collect", "--env", "RobotReach-v0",
-        "--policy", "expert", "--episodes", "100", "--steps", "0", "--config", "randomize=true",
+        "--policy", "expert", "--episodes", "100", "--config", "randomize=true",
         "--config", "image_width=32", "--config", "image_height=32", "--out", str(out), "--quiet",
     ]  # fmt: skip
     printed = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=300).stdout
@@ -101,3 +101,21 @@ def test_collect_writes_seed_002_hdf5_that_h5py_reads(tmp_path: Path) -> None:
             np.testing.assert_allclose(ep["rewards"][:], -d)
         assert steps == int(f.attrs["total_steps"])
     assert f"Total steps:   {steps}" in printed
+
+
+def test_collect_pick_place_runs_episodes_to_the_env_limit(tmp_path: Path) -> None:
+    # No --steps: seed 002's envs keep their 200-step limit (the staged expert needs ~80).
+    out = tmp_path / "pick.h5"
+    cmd = [
+        "node", str(REPO / "bin" / "gymrpc.js"), "collect", "--env", "PickPlace-v0",
+        "--policy", "expert", "--episodes", "20", "--config", "randomize=true",
+        "--out", str(out), "--quiet",
+    ]  # fmt: skip
+    subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=300)
+    with h5py.File(out, "r") as f:
+        assert f.attrs["success_rate"] >= 0.8
+        assert f.attrs["mean_episode_length"] > 50
+        ep = f["episode_0"]
+        assert ep["observations/object_pos"].shape[1] == 3
+        assert ep["observations/gripper_state"].shape[1] == 2
+        assert ep["infos/grasped"][:].any()
