@@ -166,7 +166,7 @@ export class OpticalNetwork {
   ): void {
     const t = this.table;
     const slots = this.slotsOn(g, b);
-    this.grid.allocateRange(t.links, t.offset[g]!, t.offset[g + 1]!, start, slots, id);
+    this.grid.allocateRange(t.links, t.offset[g]!, t.offset[g + 1]!, start, slots);
     this.queue.add(id, departAt, src, dst, b, g, start, slots);
   }
 
@@ -209,7 +209,7 @@ export class OpticalNetwork {
         const start = this.firstFitOn(g, q.bw[s]!);
         if (start < 0) continue;
         const slots = this.slotsOn(g, q.bw[s]!);
-        this.grid.allocateRange(t.links, t.offset[g]!, t.offset[g + 1]!, start, slots, q.id[s]!);
+        this.grid.allocateRange(t.links, t.offset[g]!, t.offset[g + 1]!, start, slots);
         q.path[s] = g;
         q.start[s] = start;
         q.slots[s] = slots;

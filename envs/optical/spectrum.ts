@@ -12,11 +12,9 @@ const ctz = (x: number): number => 31 - Math.clz32(x & -x);
 /**
  * Spectrum occupancy of every link: `slots` slots per link. Occupancy is kept
  * as bit words (bit set = slot used), so the common free spectrum of a path is
- * one AND per word and first fit walks runs of free bits instead of slots;
- * `used` also names the connection holding each slot (0 free).
+ * one OR per word and first fit walks runs of free bits instead of slots.
  */
 export class SpectrumGrid {
-  readonly used: Int32Array;
   /** 32-bit words per link. */
   readonly words: number;
   private readonly bits: Int32Array;
@@ -33,7 +31,6 @@ export class SpectrumGrid {
     readonly numLinks: number,
     readonly slots: number,
   ) {
-    this.used = new Int32Array(numLinks * slots);
     this.words = Math.ceil(slots / 32);
     this.bits = new Int32Array(numLinks * this.words);
     this.free = new Int32Array(numLinks).fill(slots);
@@ -44,9 +41,13 @@ export class SpectrumGrid {
 
   /** Frees every slot. */
   clear(): void {
-    this.used.fill(0);
     this.bits.fill(0);
     this.free.fill(this.slots);
+  }
+
+  /** Whether slot `s` of a link is used. */
+  isUsed(link: number, s: number): boolean {
+    return ((this.bits[link * this.words + (s >>> 5)]! >>> (s & 31)) & 1) === 1;
   }
 
   /** Free slots on a link. */
@@ -69,11 +70,44 @@ export class SpectrumGrid {
     return this.firstFitRange(links, 0, links.length, n);
   }
 
-  /** First fit on links[from..to). */
+  /** First fit on links[from..to); the common free words are built only as far as the block found. */
   firstFitRange(links: ArrayLike<number>, from: number, to: number, n: number): number {
     if (n <= 0 || to <= from || n > this.slots) return -1;
-    this.intersect(links, from, to);
-    return this.scan(n, false);
+    const W = this.words;
+    const bits = this.bits;
+    let run = 0;
+    let runStart = 0;
+    for (let w = 0; w < W; w++) {
+      let u = 0;
+      for (let i = from; i < to; i++) u |= bits[links[i]! * W + w]!;
+      const word = w === W - 1 ? ~u & this.lastMask : ~u;
+      if (word === -1) {
+        if (run === 0) runStart = w << 5;
+        run += 32;
+        if (run >= n) return runStart;
+        continue;
+      }
+      let pos = 0;
+      while (pos < 32) {
+        const rest = word >>> pos;
+        if (rest === 0) {
+          run = 0;
+          break;
+        }
+        const skip = ctz(rest);
+        if (skip > 0) {
+          run = 0;
+          pos += skip;
+        }
+        const inv = ~(word >>> pos);
+        const ones = inv === 0 ? 32 : ctz(inv);
+        if (run === 0) runStart = (w << 5) + pos;
+        run += ones;
+        if (run >= n) return runStart;
+        pos += ones;
+      }
+    }
+    return -1;
   }
 
   /**
@@ -95,24 +129,21 @@ export class SpectrumGrid {
     return this.largest;
   }
 
-  /** Marks slots [start, start + n) on `links` as used by connection `id` (> 0). */
-  allocate(links: ArrayLike<number>, start: number, n: number, id: number): void {
-    this.allocateRange(links, 0, links.length, start, n, id);
+  /** Marks slots [start, start + n) on `links` as used. */
+  allocate(links: ArrayLike<number>, start: number, n: number): void {
+    this.allocateRange(links, 0, links.length, start, n);
   }
 
-  /** Marks slots [start, start + n) on links[from..to) as used by connection `id`. */
+  /** Marks slots [start, start + n) on links[from..to) as used. */
   allocateRange(
     links: ArrayLike<number>,
     from: number,
     to: number,
     start: number,
     n: number,
-    id: number,
   ): void {
     for (let i = from; i < to; i++) {
       const l = links[i]!;
-      const base = l * this.slots;
-      this.used.fill(id, base + start, base + start + n);
       this.flip(l, start, n, true);
       this.free[l] = this.free[l]! - n;
     }
@@ -127,8 +158,6 @@ export class SpectrumGrid {
   releaseRange(links: ArrayLike<number>, from: number, to: number, start: number, n: number): void {
     for (let i = from; i < to; i++) {
       const l = links[i]!;
-      const base = l * this.slots;
-      this.used.fill(0, base + start, base + start + n);
       this.flip(l, start, n, false);
       this.free[l] = this.free[l]! + n;
     }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { epsilonMix, randomFeasible } from "../../client/collect/policies.js";
+import { createPolicy, epsilonMix, randomFeasible } from "../../client/collect/policies.js";
 import { resolveConfig } from "../../envs/core/config.js";
 import type { Info } from "../../envs/core/env.js";
 import { createRng } from "../../envs/core/rng.js";
 import type { Dict, DictSpaceValue } from "../../envs/core/spaces/dict.js";
 import type { SpaceValue } from "../../envs/core/spaces/space.js";
 import type { Tuple } from "../../envs/core/spaces/tuple.js";
+import { batchItem, createBatch, writeBatchItem } from "../../envs/core/vector/batching.js";
 import { OPTICAL_OBS_KEYS, OPTICAL_PATH_KEYS } from "../../envs/optical/optical-observation.js";
 import {
   OpticalRoutingEnv,
@@ -68,8 +69,8 @@ describe("optical topology and spectrum", () => {
   it("first fit takes the lowest block free on every link of the path", () => {
     const g = new SpectrumGrid(2, 8);
     expect(g.firstFit([0, 1], 3)).toBe(0);
-    g.allocate([0], 0, 2, 1); // link 0: slots 0-1
-    g.allocate([1], 3, 1, 2); // link 1: slot 3
+    g.allocate([0], 0, 2); // link 0: slots 0-1
+    g.allocate([1], 3, 1); // link 1: slot 3
     expect(g.firstFit([0], 2)).toBe(2);
     expect(g.firstFit([0, 1], 2)).toBe(4); // 2 is free on both but 3 is not
     expect(g.firstFit([0, 1], 1)).toBe(2);
@@ -84,7 +85,9 @@ describe("optical topology and spectrum", () => {
     const rng = createRng(5);
     for (const slots of [7, 32, 33, 64, 100, 320]) {
       const g = new SpectrumGrid(3, slots);
-      const free = (l: number, s: number) => g.used[l * slots + s] === 0;
+      // The reference: the block each slot belongs to (0 free), kept beside the grid.
+      const owner = new Int32Array(3 * slots);
+      const free = (l: number, s: number) => owner[l * slots + s] === 0;
       for (let round = 0; round < 300; round++) {
         const links = [0, 1, 2].filter(() => rng.random() < 0.7);
         if (links.length === 0) links.push(rng.integers(0, 3));
@@ -105,6 +108,8 @@ describe("optical topology and spectrum", () => {
             largest = Math.max(largest, cur);
           } else cur = 0;
         }
+        for (let s = 0; s < slots; s++)
+          for (const l of links) expect(g.isUsed(l, s)).toBe(!free(l, s));
         expect(g.firstFit(links, n)).toBe(expected);
         const minResidual = Math.min(...links.map((l) => g.freeSlots(l)));
         expect(g.pathSpectrum(links)).toEqual({
@@ -116,9 +121,14 @@ describe("optical topology and spectrum", () => {
         const start = rng.integers(0, slots);
         const len = Math.min(slots - start, rng.integers(1, 40));
         const block = Array.from({ length: len }, (_, i) => start + i);
-        if (block.every((s) => free(l, s))) g.allocate([l], start, len, round + 1);
-        else if (block.every((s) => g.used[l * slots + s] === g.used[l * slots + start]))
+        const o = l * slots;
+        if (block.every((s) => free(l, s))) {
+          g.allocate([l], start, len);
+          owner.fill(round + 1, o + start, o + start + len);
+        } else if (block.every((s) => owner[o + s] === owner[o + start])) {
           g.release([l], start, len);
+          owner.fill(0, o + start, o + start + len);
+        }
       }
     }
   });
@@ -142,10 +152,11 @@ describe("optical topology and spectrum", () => {
     expect(Array.from(obs.slots_needed as Float32Array)).toEqual([2]);
     expect(env.step(1).reward).toBe(-1); // no second path: blocked
     expect(env.step(0).reward).toBe(1);
-    expect(Array.from(env.net.grid.used)).toEqual([1, 1, 0, 0]);
+    const used = () => [0, 1, 2, 3].map((s) => env.net.grid.isUsed(0, s));
+    expect(used()).toEqual([true, true, false, false]);
     const r = env.step(0);
     expect(r.reward).toBe(1);
-    expect(Array.from(env.net.grid.used)).toEqual([1, 1, 2, 2]);
+    expect(used()).toEqual([true, true, true, true]);
     expect(maskOf(r.observation as DictSpaceValue)).toEqual([false, false]);
     expect(env.step(0).reward).toBe(-1);
   });
@@ -328,6 +339,37 @@ describe("path-choice policies", () => {
       action: 0,
       behaviorProb: 1,
     });
+  });
+
+  it("decide in place from a batch (Dict or flat) exactly as from the sub-env's own observation", () => {
+    const n = 5;
+    for (const observation of ["dict", "flat"]) {
+      const env = new OpticalRoutingEnv(options({ observation, load_erlang: 900 }));
+      const space = env.observationSpace;
+      const batch = createBatch(space, n);
+      for (let i = 0; i < n; i++) {
+        env.reset({ seed: i });
+        let o = env.step(0).observation;
+        for (let s = 0; s < 50 * i; s++) o = env.step(s % 4).observation;
+        writeBatchItem(space, batch, i, o);
+      }
+      for (const [name, eps] of [
+        ["ksp-ff", 0.5],
+        ["ksp-ff", 0],
+        ["random", 0],
+      ] as const) {
+        const policy = createPolicy(name, "OpticalRouting-v0", env.actionSpace, eps);
+        const a = createRng(1);
+        const b = createRng(1);
+        for (let round = 0; round < 20; round++) {
+          for (let i = 0; i < n; i++) {
+            expect(policy.decideAt!(batch, i, n, a)).toEqual(
+              policy.decide(batchItem(space, batch, i), b),
+            );
+          }
+        }
+      }
+    }
   });
 
   it("random picks a feasible path with μ = 1/#feasible", () => {
