@@ -89,7 +89,9 @@ export async function collect(
       let running = inBlock;
       while (running > 0) {
         for (let i = 0; i < n; i++) {
-          const d = policy.decide(batchItem(env.singleObservationSpace, obs, i), rngs[i]!);
+          const d = policy.decideAt
+            ? policy.decideAt(obs, i, n, rngs[i]!)
+            : policy.decide(batchItem(env.singleObservationSpace, obs, i), rngs[i]!);
           writeBatchItem(space, actions, i, d.action);
           writeBatchItem(space, greedy, i, d.greedyAction);
           behaviorProb[i] = d.behaviorProb;

@@ -18,6 +18,11 @@ export interface Decision {
 export interface Policy {
   readonly name: string;
   decide(observation: SpaceValue, rng: Rng): Decision;
+  /**
+   * The same decision for sub-env i of a batch of n observations, read in
+   * place (policies that need a few entries skip building the whole item).
+   */
+  decideAt?(batch: SpaceValue, i: number, n: number, rng: Rng): Decision;
 }
 
 /** Policy names the collector knows. */
@@ -37,12 +42,9 @@ export function policiesFor(envId: string): string[] {
 
 /** The action mask of a masked env's observation: its action_mask entry, or the first k values of the flat layout. */
 export function actionMaskOf(observation: SpaceValue, k: number): boolean[] {
-  const m =
-    typeof observation === "object" &&
-    !ArrayBuffer.isView(observation) &&
-    !Array.isArray(observation)
-      ? (observation as Record<string, SpaceValue>).action_mask
-      : observation;
+  const m = isDictValue(observation)
+    ? (observation as Record<string, SpaceValue>).action_mask
+    : observation;
   if (!ArrayBuffer.isView(m)) throw new Error("the observation has no action_mask");
   return Array.from({ length: k }, (_, i) => Number((m as Float32Array)[i]) === 1);
 }
@@ -55,11 +57,27 @@ export function actionMaskOf(observation: SpaceValue, k: number): boolean[] {
  */
 export function epsilonMix(mask: readonly boolean[], epsilon: number, u: number): Decision {
   const feasible = mask.flatMap((m, i) => (m ? [i] : []));
-  const first = feasible[0] ?? 0;
-  const second = feasible[1];
-  if (second === undefined) {
+  return epsilonMixOf(feasible, feasible.length, epsilon, u);
+}
+
+/** Uniform over the feasible paths (μ = 1/#feasible); path 0 with μ = 1 when none is feasible. */
+export function randomFeasible(mask: readonly boolean[], u: number): Decision {
+  const feasible = mask.flatMap((m, i) => (m ? [i] : []));
+  return randomOf(feasible, feasible.length, u);
+}
+
+// epsilonMix over the first `count` entries of the feasible paths' indices.
+function epsilonMixOf(
+  feasible: ArrayLike<number>,
+  count: number,
+  epsilon: number,
+  u: number,
+): Decision {
+  const first = count > 0 ? feasible[0]! : 0;
+  if (count < 2) {
     return { action: first, greedyAction: first, wasExploratory: false, behaviorProb: 1 };
   }
+  const second = feasible[1]!;
   const explore = u < epsilon;
   return {
     action: explore ? second : first,
@@ -69,13 +87,11 @@ export function epsilonMix(mask: readonly boolean[], epsilon: number, u: number)
   };
 }
 
-/** Uniform over the feasible paths (μ = 1/#feasible); path 0 with μ = 1 when none is feasible. */
-export function randomFeasible(mask: readonly boolean[], u: number): Decision {
-  const feasible = mask.flatMap((m, i) => (m ? [i] : []));
-  if (feasible.length === 0)
-    return { action: 0, greedyAction: 0, wasExploratory: false, behaviorProb: 1 };
-  const a = feasible[Math.min(feasible.length - 1, Math.floor(u * feasible.length))]!;
-  return { action: a, greedyAction: a, wasExploratory: false, behaviorProb: 1 / feasible.length };
+// randomFeasible over the first `count` entries of the feasible paths' indices.
+function randomOf(feasible: ArrayLike<number>, count: number, u: number): Decision {
+  if (count === 0) return { action: 0, greedyAction: 0, wasExploratory: false, behaviorProb: 1 };
+  const a = feasible[Math.min(count - 1, Math.floor(u * count))]!;
+  return { action: a, greedyAction: a, wasExploratory: false, behaviorProb: 1 / count };
 }
 
 // A masked env's policy; for these envs `epsilon` is the epsilon-mix probability.
@@ -83,6 +99,14 @@ function maskedPolicy(name: string, envId: string, space: Space, epsilon: number
   if (!MASKED_POLICIES[envId]!.includes(name)) throw new Error(`${envId} has no "${name}" policy`);
   if (!(space instanceof Discrete)) throw new Error(`${envId} needs a Discrete action space`);
   const k = space.n;
+  const feasible = new Int32Array(k);
+  // Indices of the feasible paths from k mask entries at `at`, then the decision (one RNG draw as decide makes).
+  const fromMask = (m: ArrayLike<number>, at: number, rng: Rng): Decision => {
+    let count = 0;
+    for (let j = 0; j < k; j++) if (Number(m[at + j]) === 1) feasible[count++] = j;
+    if (name === "random") return randomOf(feasible, count, rng.random());
+    return epsilonMixOf(feasible, count, epsilon, epsilon > 0 ? rng.random() : 1);
+  };
   return {
     name,
     decide(observation, rng) {
@@ -90,8 +114,19 @@ function maskedPolicy(name: string, envId: string, space: Space, epsilon: number
       if (name === "random") return randomFeasible(mask, rng.random());
       return epsilonMix(mask, epsilon, epsilon > 0 ? rng.random() : 1);
     },
+    decideAt(batch, i, n, rng) {
+      // A Dict batch holds action_mask as (n, k); the flat layout starts each row with the mask.
+      const m = isDictValue(batch) ? (batch as Record<string, SpaceValue>).action_mask : batch;
+      if (!ArrayBuffer.isView(m)) throw new Error("the observation has no action_mask");
+      const arr = m as unknown as ArrayLike<number>;
+      const row = arr.length / n;
+      return fromMask(arr, i * row, rng);
+    },
   };
 }
+
+const isDictValue = (v: SpaceValue): boolean =>
+  typeof v === "object" && !ArrayBuffer.isView(v) && !Array.isArray(v);
 
 /**
  * The named policy for an env's action space, mixed ε-greedily: with
