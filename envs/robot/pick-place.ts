@@ -1,4 +1,5 @@
 import type { TypedArray } from "../core/dtype.js";
+import type { Info } from "../core/env.js";
 import { Box } from "../core/spaces/box.js";
 import { GRIPPER_MAX_WIDTH } from "./robot-arm.js";
 import type { SceneObjects } from "./robot-scene.js";
@@ -59,11 +60,9 @@ export class PickPlaceEnv extends RobotTaskEnv {
     }
     g[2] = CUBE_HALF;
     this.grasped = false;
-    this.info.grasped = false;
-    this.info.distance = Math.hypot(g[0]! - c[0]!, g[1]! - c[1]!);
   }
 
-  protected stepTask(action: TypedArray): { reward: number; success: boolean } {
+  protected stepTask(action: TypedArray, info: Info): { reward: number; success: boolean } {
     const arm = this.arm;
     const c = this.cube;
     const command = Number(action[3]);
@@ -96,8 +95,8 @@ export class PickPlaceEnv extends RobotTaskEnv {
     const reach = this.grasped ? 0 : Math.hypot(tx - c[0]!, ty - c[1]!, tz - c[2]!);
     const success =
       !this.grasped && c[2] === CUBE_HALF && Math.hypot(dx, dy) < PLACE_SUCCESS_DISTANCE;
-    this.info.grasped = this.grasped;
-    this.info.distance = placeDist;
+    info.grasped = this.grasped;
+    info.distance = placeDist;
     return { reward: -placeDist - 0.5 * reach, success };
   }
 

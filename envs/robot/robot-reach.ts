@@ -1,4 +1,5 @@
 import type { TypedArray } from "../core/dtype.js";
+import type { Info } from "../core/env.js";
 import type { SceneObjects } from "./robot-scene.js";
 import { CONTROL_DT, RobotTaskEnv, type RobotTaskOptions } from "./robot-task-env.js";
 
@@ -29,14 +30,13 @@ export class RobotReachEnv extends RobotTaskEnv {
       for (let i = 0; i < 3; i++) t[i] = rng.uniform(REACH_TARGET_LOW[i]!, REACH_TARGET_HIGH[i]!);
       if (this.distance() >= REACH_MIN_START_DISTANCE) break;
     }
-    this.info.distance = this.distance();
   }
 
-  protected stepTask(action: TypedArray): { reward: number; success: boolean } {
+  protected stepTask(action: TypedArray, info: Info): { reward: number; success: boolean } {
     // The gripper moves (it shows in the image) but plays no part in reaching.
     this.arm.moveGripper(Number(action[3]), CONTROL_DT, 0);
     const d = this.distance();
-    this.info.distance = d;
+    info.distance = d;
     return { reward: -d, success: d < REACH_SUCCESS_DISTANCE };
   }
 

@@ -60,7 +60,6 @@ export abstract class RobotTaskEnv extends BaseEnv<DictSpaceValue, TypedArray> {
   /** Scene parameters of the current episode. */
   scene: SceneParams;
   protected readonly obs: Record<string, TypedArray>;
-  protected readonly info: Info = {};
   private readonly image: Uint8Array | undefined;
   private camera: SceneRenderer | undefined;
 
@@ -104,8 +103,8 @@ export abstract class RobotTaskEnv extends BaseEnv<DictSpaceValue, TypedArray> {
 
   /** Places the task's objects and target for a new episode (the arm is already at its start pose). */
   protected abstract resetTask(): void;
-  /** Applies one action after the arm moved: the reward, whether the task is solved, and the task's `info` entries. */
-  protected abstract stepTask(action: TypedArray): { reward: number; success: boolean };
+  /** Applies one action after the arm moved: the reward and whether the task is solved; adds the task's entries to `info`. */
+  protected abstract stepTask(action: TypedArray, info: Info): { reward: number; success: boolean };
   /** Writes the task's own observation entries. */
   protected abstract writeTaskObservation(): void;
   /** The non-arm objects to draw. */
@@ -136,14 +135,16 @@ export abstract class RobotTaskEnv extends BaseEnv<DictSpaceValue, TypedArray> {
     const z = arm.tcp(2);
     if (z + vz * CONTROL_DT < TCP_MIN_Z) vz = Math.min(0, (TCP_MIN_Z - z) / CONTROL_DT);
     arm.moveTcp(vx, vy, vz, CONTROL_DT);
-    const { reward, success } = this.stepTask(action);
-    this.info.success = success;
+    // A fresh info per step: recorders may keep it (a few fields, cheap next to the kinematics).
+    const info: Info = { success: false };
+    const { reward, success } = this.stepTask(action, info);
+    info.success = success;
     return {
       observation: this.observe(),
       reward,
       terminated: success,
       truncated: false,
-      info: this.info,
+      info,
     };
   }
 

@@ -157,6 +157,18 @@ describe.each(ROBOT_ENVS)("%s", (id) => {
     }
   });
 
+  it("returns a fresh info each step, so a recorder can keep it", () => {
+    const env = registry.make(id);
+    resetSync(env, 0);
+    const first = stepSync(env, Float32Array.of(1, 0, 0, 0)).info;
+    const kept = { ...first };
+    for (let t = 0; t < 5; t++) stepSync(env, Float32Array.of(-1, 0, 1, 1));
+    expect(first).toEqual(kept);
+    expect(Object.keys(first).sort()).toEqual(
+      id === "PickPlace-v0" ? ["distance", "grasped", "success"] : ["distance", "success"],
+    );
+  });
+
   it("rejects an image size with one side 0", () => {
     expect(() => registry.make(id, { config: { image_width: 64 } })).toThrow(InvalidConfigError);
   });
