@@ -6,6 +6,7 @@ import { hdf5TransitionsPerSecond } from "./hdf5-writer-bench.js";
 import { inProcessStepRates } from "./in-process-bench.js";
 import { jsonlTransitionsPerSecond } from "./jsonl-writer-bench.js";
 import { npzTransitionsPerSecond } from "./npz-writer-bench.js";
+import { runOpticalBench } from "./optical-bench.js";
 import { runPythonBench } from "./python-bench-runner.js";
 import { runRobotBench } from "./robot-bench.js";
 import type { LatencyStats } from "./stats.js";
@@ -139,6 +140,9 @@ try {
     `  CartPole-v1 vectorized, 1024 envs  ${Math.round(inproc.vector1024).toLocaleString("en-US").padStart(12)} env-steps/s`,
   );
   results.inProcess = inproc;
+
+  const optical = await runOpticalBench(quick);
+  results.optical = optical;
   results.robot = await runRobotBench(SECONDS, quick ? 20 : 100);
 
   const v256 = vec.find((v) => v.numEnvs === 256)!;
@@ -198,6 +202,16 @@ try {
       "jsonl >= 200,000 transitions/s",
       (writerRates.jsonl ?? 0) >= 2e5,
       `${((writerRates.jsonl ?? 0) / 1e3).toFixed(0)}k`,
+    ],
+    [
+      "optical >= 100,000 decisions/s in process",
+      (optical.decisionsPerSecond ?? 0) >= 1e5,
+      `${((optical.decisionsPerSecond ?? 0) / 1e3).toFixed(0)}k`,
+    ],
+    [
+      "optical collect -> JSONL >= 20x 50,000/min",
+      (optical.ratioToSeed ?? 0) >= 20,
+      `${(optical.ratioToSeed ?? 0).toFixed(1)}x`,
     ],
     [
       "recording costs <= 5% of step throughput",
