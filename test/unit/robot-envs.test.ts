@@ -144,7 +144,9 @@ describe.each(ROBOT_ENVS)("%s", (id) => {
     for (let t = 0; t < 40; t++) {
       const acts = singles.map((e) => e.actionSpace.sample(rng) as Float32Array);
       const flat = new Float32Array(4 * n);
-      acts.forEach((a, i) => flat.set(a, 4 * i));
+      acts.forEach((a, i) => {
+        flat.set(a, 4 * i);
+      });
       const vr = vec.step(flat) as { observation: Obs; reward: Float64Array };
       singles.forEach((e, i) => {
         const r = pending[i]
