@@ -111,27 +111,26 @@ export function rayBox(
 ): number {
   let near = Number.NEGATIVE_INFINITY;
   let far = Number.POSITIVE_INFINITY;
-  // Axis-parallel rays are handled explicitly: (min − o)/0 can be 0/0 = NaN, which would
-  // silently poison the comparisons.
-  for (let axis = 0; axis < 3; axis++) {
-    const p = axis === 0 ? ox : axis === 1 ? oy : oz;
-    const d = axis === 0 ? dx : axis === 1 ? dy : dz;
-    const lo = b[o + axis]!;
-    const hi = b[o + 3 + axis]!;
-    if (d === 0) {
-      if (p < lo || p > hi) return MISS;
-      continue;
-    }
-    const t1 = (lo - p) / d;
-    const t2 = (hi - p) / d;
-    if (t1 < t2) {
-      if (t1 > near) near = t1;
-      if (t2 < far) far = t2;
-    } else {
-      if (t2 > near) near = t2;
-      if (t1 < far) far = t1;
-    }
-  }
+  // Unrolled per axis (this runs for every pixel the table covers). Axis-parallel rays are
+  // handled explicitly: (min − o)/0 can be 0/0 = NaN, which would poison the comparisons.
+  if (dx !== 0) {
+    const t1 = (b[o]! - ox) / dx;
+    const t2 = (b[o + 3]! - ox) / dx;
+    near = Math.min(t1, t2);
+    far = Math.max(t1, t2);
+  } else if (ox < b[o]! || ox > b[o + 3]!) return MISS;
+  if (dy !== 0) {
+    const t1 = (b[o + 1]! - oy) / dy;
+    const t2 = (b[o + 4]! - oy) / dy;
+    near = Math.max(near, Math.min(t1, t2));
+    far = Math.min(far, Math.max(t1, t2));
+  } else if (oy < b[o + 1]! || oy > b[o + 4]!) return MISS;
+  if (dz !== 0) {
+    const t1 = (b[o + 2]! - oz) / dz;
+    const t2 = (b[o + 5]! - oz) / dz;
+    near = Math.max(near, Math.min(t1, t2));
+    far = Math.min(far, Math.max(t1, t2));
+  } else if (oz < b[o + 2]! || oz > b[o + 5]!) return MISS;
   if (near > far) return MISS;
   return near > tMin ? near : MISS;
 }
@@ -179,18 +178,31 @@ export function boxNormal(
   hz: number,
   n: Float64Array,
 ): void {
-  // face = 2·axis + (0 for the min face, 1 for the max face); ties go to the first face.
+  // face = 2·axis + (0 for the min face, 1 for the max face), the one nearest the point;
+  // ties go to the earlier face. Unrolled: this runs for every table pixel.
   let face = 0;
   let best = hx - b[o]!;
-  for (let f = 1; f < 6; f++) {
-    const axis = f >> 1;
-    const p = axis === 0 ? hx : axis === 1 ? hy : hz;
-    const gap = f & 1 ? b[o + 3 + axis]! - p : p - b[o + axis]!;
-    if (gap < best) {
-      best = gap;
-      face = f;
-    }
+  let gap = b[o + 3]! - hx;
+  if (gap < best) {
+    best = gap;
+    face = 1;
   }
+  gap = hy - b[o + 1]!;
+  if (gap < best) {
+    best = gap;
+    face = 2;
+  }
+  gap = b[o + 4]! - hy;
+  if (gap < best) {
+    best = gap;
+    face = 3;
+  }
+  gap = hz - b[o + 2]!;
+  if (gap < best) {
+    best = gap;
+    face = 4;
+  }
+  if (b[o + 5]! - hz < best) face = 5;
   n[0] = 0;
   n[1] = 0;
   n[2] = 0;

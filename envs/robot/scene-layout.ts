@@ -3,11 +3,12 @@ import type { Camera, RenderScene, Rgb, Vec3 } from "./render-scene.js";
 
 // One frame's scene in the form the ray caster wants: camera basis, light frame and every
 // primitive in flat typed arrays (reused across frames, grown only when a scene has more
-// primitives than any before) with two conservative culling bounds each. The bounds only
+// primitives than any before) with two conservative culling bounds each: the columns each
+// image row can hit, and a bounding sphere across the light for shadow rays. The bounds only
 // skip work that could not produce a hit, so they never change a pixel.
 
-/** Ints per screen rectangle: first and last column, first and last row. */
-export const RECT_STRIDE = 4;
+/** Floats per screen bound: two end points in camera coordinates (right, up, forward) and a radius. */
+export const ENDS_STRIDE = 7;
 /** Floats per light-space bound: u, v across the light, w along it, radius. */
 export const SHADOW_STRIDE = 4;
 
@@ -18,10 +19,18 @@ export interface PrimitiveSet {
   geom: Float64Array;
   /** RGB per primitive, clamped to 0..255. */
   colors: Float64Array;
-  /** Pixel rectangle outside which no primary ray can hit the primitive (empty: first > last). */
-  rects: Int32Array;
+  /**
+   * A capsule around the primitive in camera coordinates (the capsule itself, a sphere as a
+   * zero-length capsule, a box's bounding sphere), for the columns each image row can hit.
+   */
+  ends: Float64Array;
   /** Bounding sphere in light coordinates, to reject shadow rays that cannot hit the primitive. */
   shadow: Float64Array;
+  /**
+   * Light-space box around all the shadow bounds of the set (u min, u max, v min, v max, w max):
+   * a shadow ray from outside it can skip the whole set (most of the table under a small arm).
+   */
+  readonly shadowBox: Float64Array;
 }
 
 /** A reusable flattened scene for a width × height image. */
@@ -35,6 +44,11 @@ export interface SceneLayout {
   readonly boxes: PrimitiveSet;
   /** Loads a scene; throws RangeError on a degenerate camera, light or primitive. */
   load(scene: RenderScene): void;
+  /**
+   * Writes to spans[o], spans[o + 1] the first and last column in which a primary ray of image
+   * row j can hit the k-th primitive of set; returns false when no ray of the row can.
+   */
+  rowSpan(set: PrimitiveSet, k: number, j: number, spans: Int32Array, o: number): boolean;
 }
 
 /** Creates an empty layout for a width × height image. */
@@ -94,39 +108,68 @@ export function createSceneLayout(width: number, height: number): SceneLayout {
     light.set([lx, ly, lz, px, py, pz, ly * pz - lz * py, lz * px - lx * pz, lx * py - ly * px]);
   }
 
-  /**
-   * Writes the pixel rectangle the sphere (c, radius) can cover: the exact tangent slopes of
-   * the sphere seen from the eye, widened by a pixel against rounding.
-   */
-  function rectOf(
-    cx: number,
-    cy: number,
-    cz: number,
-    radius: number,
-    rects: Int32Array,
-    o: number,
-  ): void {
-    const ox = cx - view[0]!;
-    const oy = cy - view[1]!;
-    const oz = cz - view[2]!;
-    const X = ox * view[6]! + oy * view[7]! + oz * view[8]!;
-    const Y = ox * view[9]! + oy * view[10]! + oz * view[11]!;
-    const Z = ox * view[3]! + oy * view[4]! + oz * view[5]!;
-    const den = Z * Z - radius * radius;
-    // A sphere reaching the eye plane has no bounded projection: test it everywhere.
-    if (!(Z > radius && den > 1e-9 * Z * Z)) {
-      rects.set([0, width - 1, 0, height - 1], o);
-      return;
+  /** Writes the capsule (a, b, radius) in camera coordinates to ends[o..]. */
+  function endsOf(a: Vec3, b: Vec3, radius: number, ends: Float64Array, o: number): void {
+    for (const [p, at] of [
+      [a, o],
+      [b, o + 3],
+    ] as const) {
+      const x = p[0] - view[0]!;
+      const y = p[1] - view[1]!;
+      const z = p[2] - view[2]!;
+      ends[at] = x * view[6]! + y * view[7]! + z * view[8]!;
+      ends[at + 1] = x * view[9]! + y * view[10]! + z * view[11]!;
+      ends[at + 2] = x * view[3]! + y * view[4]! + z * view[5]!;
     }
-    const sx = radius * Math.sqrt(X * X + den);
-    const sy = radius * Math.sqrt(Y * Y + den);
-    // Slope s is column (s / halfW + 1)·width/2 − 0.5 and row (1 − s / halfH)·height/2 − 0.5.
-    const col = (s: number) => ((s / den / view[12]! + 1) * width) / 2 - 0.5;
-    const row = (s: number) => ((1 - s / den / view[13]!) * height) / 2 - 0.5;
-    rects[o] = Math.max(0, Math.floor(col(X * Z - sx)) - 1);
-    rects[o + 1] = Math.min(width - 1, Math.ceil(col(X * Z + sx)) + 1);
-    rects[o + 2] = Math.max(0, Math.floor(row(Y * Z + sy)) - 1);
-    rects[o + 3] = Math.min(height - 1, Math.ceil(row(Y * Z - sy)) + 1);
+    // A hair larger than the primitive, so rounding never drops a grazing pixel.
+    ends[o + 6] = radius * (1 + 1e-9) + 1e-12;
+  }
+
+  function rowSpan(set: PrimitiveSet, k: number, j: number, spans: Int32Array, o: number): boolean {
+    const e = set.ends;
+    const q = k * ENDS_STRIDE;
+    const r = e[q + 6]!;
+    // Row j's rays sweep the plane through the eye with normal (up − sy·forward); a point's
+    // signed distance to it is (Y − sy·Z)/m. Points of the capsule in that plane lie within r
+    // of the part of its axis no farther than r from the plane: axis parameters [t0, t1].
+    const sy = (1 - (2 * (j + 0.5)) / height) * view[13]!;
+    const m = Math.sqrt(1 + sy * sy);
+    const da = (e[q + 1]! - sy * e[q + 2]!) / m;
+    const ds = (e[q + 4]! - sy * e[q + 5]!) / m - da;
+    let t0 = 0;
+    let t1 = 1;
+    if (ds === 0) {
+      if (Math.abs(da) > r) return false;
+    } else {
+      const u = (-r - da) / ds;
+      const v = (r - da) / ds;
+      t0 = Math.max(0, Math.min(u, v));
+      t1 = Math.min(1, Math.max(u, v));
+      if (t0 > t1) return false;
+    }
+    // The slope X/Z over the capsule between those two balls ranges over the union of the
+    // balls' own ranges (exact tangent slopes), as long as both lie in front of the eye.
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const t of [t0, t1]) {
+      const X = e[q]! + t * (e[q + 3]! - e[q]!);
+      const Z = e[q + 2]! + t * (e[q + 5]! - e[q + 2]!);
+      const den = Z * Z - r * r;
+      if (!(Z > r && den > 1e-9 * Z * Z)) {
+        spans[o] = 0;
+        spans[o + 1] = width - 1;
+        return true;
+      }
+      const w = r * Math.sqrt(X * X + den);
+      lo = Math.min(lo, (X * Z - w) / den);
+      hi = Math.max(hi, (X * Z + w) / den);
+    }
+    // Slope s is column (s / halfW + 1)·width/2 − 0.5; widened by a pixel against rounding.
+    const first = Math.max(0, Math.floor(((lo / view[12]! + 1) * width) / 2 - 0.5) - 1);
+    const last = Math.min(width - 1, Math.ceil(((hi / view[12]! + 1) * width) / 2 - 0.5) + 1);
+    spans[o] = first;
+    spans[o + 1] = last;
+    return first <= last;
   }
 
   function shadowOf(
@@ -145,22 +188,14 @@ export function createSceneLayout(width: number, height: number): SceneLayout {
 
   function loadCapsules(list: RenderScene["capsules"]): void {
     reserve(capsules, list.length, CAPSULE_STRIDE);
-    const { geom, rects } = capsules;
+    const { geom } = capsules;
     list.forEach(({ a, b, radius, color }, k) => {
       checkRadius("capsule", k, radius);
       const o = k * CAPSULE_STRIDE;
       const ba = [b[0] - a[0], b[1] - a[1], b[2] - a[2]] as const;
       const baba = ba[0] * ba[0] + ba[1] * ba[1] + ba[2] * ba[2];
       geom.set([...a, ...ba, baba, radius], o);
-      // The capsule is the hull of its end spheres, so its rectangle is the union of theirs.
-      rectOf(a[0], a[1], a[2], radius, rects, k * RECT_STRIDE);
-      const q = k * RECT_STRIDE;
-      const [i0, i1, j0, j1] = [rects[q]!, rects[q + 1]!, rects[q + 2]!, rects[q + 3]!];
-      rectOf(b[0], b[1], b[2], radius, rects, q);
-      rects[q] = Math.min(i0, rects[q]!);
-      rects[q + 1] = Math.max(i1, rects[q + 1]!);
-      rects[q + 2] = Math.min(j0, rects[q + 2]!);
-      rects[q + 3] = Math.max(j1, rects[q + 3]!);
+      endsOf(a, b, radius, capsules.ends, k * ENDS_STRIDE);
       const c = [a[0] + ba[0] / 2, a[1] + ba[1] / 2, a[2] + ba[2] / 2] as const;
       shadowOf(...c, Math.sqrt(baba) / 2 + radius, capsules.shadow, k * SHADOW_STRIDE);
       setColor(capsules.colors, k, color);
@@ -172,7 +207,7 @@ export function createSceneLayout(width: number, height: number): SceneLayout {
     list.forEach(({ center, radius, color }, k) => {
       checkRadius("sphere", k, radius);
       spheres.geom.set([...center, radius], k * SPHERE_STRIDE);
-      rectOf(...center, radius, spheres.rects, k * RECT_STRIDE);
+      endsOf(center, center, radius, spheres.ends, k * ENDS_STRIDE);
       shadowOf(...center, radius, spheres.shadow, k * SHADOW_STRIDE);
       setColor(spheres.colors, k, color);
     });
@@ -187,7 +222,7 @@ export function createSceneLayout(width: number, height: number): SceneLayout {
       const h = [(max[0] - min[0]) / 2, (max[1] - min[1]) / 2, (max[2] - min[2]) / 2] as const;
       const c = [min[0] + h[0], min[1] + h[1], min[2] + h[2]] as const;
       const radius = Math.hypot(...h);
-      rectOf(...c, radius, boxes.rects, k * RECT_STRIDE);
+      endsOf(c, c, radius, boxes.ends, k * ENDS_STRIDE);
       shadowOf(...c, radius, boxes.shadow, k * SHADOW_STRIDE);
       setColor(boxes.colors, k, color);
     });
@@ -205,7 +240,9 @@ export function createSceneLayout(width: number, height: number): SceneLayout {
       loadCapsules(scene.capsules);
       loadSpheres(scene.spheres);
       loadBoxes(scene.boxes);
+      for (const set of [capsules, spheres, boxes]) boundShadows(set);
     },
+    rowSpan,
   };
 }
 
@@ -214,8 +251,9 @@ function emptySet(): PrimitiveSet {
     count: 0,
     geom: new Float64Array(0),
     colors: new Float64Array(0),
-    rects: new Int32Array(0),
+    ends: new Float64Array(0),
     shadow: new Float64Array(0),
+    shadowBox: new Float64Array(5),
   };
 }
 
@@ -224,8 +262,21 @@ function reserve(set: PrimitiveSet, count: number, stride: number): void {
   if (set.colors.length >= count * 3) return;
   set.geom = new Float64Array(count * stride);
   set.colors = new Float64Array(count * 3);
-  set.rects = new Int32Array(count * RECT_STRIDE);
+  set.ends = new Float64Array(count * ENDS_STRIDE);
   set.shadow = new Float64Array(count * SHADOW_STRIDE);
+}
+
+function boundShadows({ count, shadow, shadowBox }: PrimitiveSet): void {
+  // An empty set gets an inverted box that rejects every ray.
+  shadowBox.set([Infinity, -Infinity, Infinity, -Infinity, -Infinity]);
+  for (let k = 0; k < count; k++) {
+    const [u, v, w, r] = shadow.subarray(k * SHADOW_STRIDE, k * SHADOW_STRIDE + 4);
+    shadowBox[0] = Math.min(shadowBox[0]!, u! - r!);
+    shadowBox[1] = Math.max(shadowBox[1]!, u! + r!);
+    shadowBox[2] = Math.min(shadowBox[2]!, v! - r!);
+    shadowBox[3] = Math.max(shadowBox[3]!, v! + r!);
+    shadowBox[4] = Math.max(shadowBox[4]!, w! + r!);
+  }
 }
 
 /** The unit vector along (x, y, z), or undefined when it is zero or not finite. */

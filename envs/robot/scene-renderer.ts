@@ -15,7 +15,6 @@ import {
   clampChannel,
   createSceneLayout,
   type PrimitiveSet,
-  RECT_STRIDE,
   SHADOW_STRIDE,
 } from "./scene-layout.js";
 
@@ -72,27 +71,31 @@ export function createSceneRenderer(
   const layout = createSceneLayout(width, height);
   const { view, light, capsules, spheres, boxes } = layout;
   const normal = new Float64Array(3);
-  // Per image row, the primitives whose screen rectangle spans that row.
+  // Unit primary-ray directions per pixel, recomputed only when the camera moves (the robot
+  // envs keep theirs fixed), and the view they were computed for (NaN: none yet).
+  const dirs = new Float64Array(width * height * 3);
+  const dirsView = new Float64Array(14).fill(Number.NaN);
+  // Per image row, the primitives its rays can hit, and the columns they can hit them in.
   let activeCapsules = new Int32Array(0);
   let activeSpheres = new Int32Array(0);
   let activeBoxes = new Int32Array(0);
+  let capSpans = new Int32Array(0);
+  let sphSpans = new Int32Array(0);
+  let boxSpans = new Int32Array(0);
 
-  /** Fills active with the primitives of set whose rectangle spans row j; returns how many. */
-  function rowActive(set: PrimitiveSet, j: number, active: Int32Array): number {
+  /** Fills active with the primitives of set that row j can hit (their columns into spans); returns how many. */
+  function rowActive(set: PrimitiveSet, j: number, active: Int32Array, spans: Int32Array): number {
     let n = 0;
-    for (let k = 0; k < set.count; k++) {
-      const q = k * RECT_STRIDE;
-      const rects = set.rects;
-      if (j >= rects[q + 2]! && j <= rects[q + 3]! && rects[q]! <= rects[q + 1]!) active[n++] = k;
-    }
+    for (let k = 0; k < set.count; k++)
+      if (layout.rowSpan(set, k, j, spans, 2 * k)) active[n++] = k;
     return n;
   }
 
   /**
    * Whether a primitive other than (skipKind, skip) lies on the ray from o towards the light.
    * The hit primitive is convex and faces the light there, so it cannot shadow the point
-   * itself. Bounds whose disc across the light misses o, or that lie wholly behind o, are
-   * skipped before the exact test.
+   * itself. Sets and bounds whose extent across the light misses o, or that lie wholly behind
+   * o, are skipped before the exact test.
    */
   function occluded(ox: number, oy: number, oz: number, skipKind: number, skip: number): boolean {
     const lx = light[0]!;
@@ -101,30 +104,53 @@ export function createSceneRenderer(
     const u = ox * light[3]! + oy * light[4]! + oz * light[5]!;
     const v = ox * light[6]! + oy * light[7]! + oz * light[8]!;
     const w = ox * lx + oy * ly + oz * lz;
-    for (let kind = CAPSULE; kind <= BOX; kind++) {
-      const set = kind === CAPSULE ? capsules : kind === SPHERE ? spheres : boxes;
-      const { shadow, geom } = set;
-      for (let k = 0; k < set.count; k++) {
-        const q = k * SHADOW_STRIDE;
-        const du = u - shadow[q]!;
-        const dv = v - shadow[q + 1]!;
-        const r = shadow[q + 3]!;
-        if (
-          du * du + dv * dv > r * r ||
-          shadow[q + 2]! + r < w ||
-          (kind === skipKind && k === skip)
-        )
-          continue;
-        const t =
-          kind === CAPSULE
-            ? rayCapsule(ox, oy, oz, lx, ly, lz, geom, k * CAPSULE_STRIDE, 0)
-            : kind === SPHERE
-              ? raySphere(ox, oy, oz, lx, ly, lz, geom, k * SPHERE_STRIDE, 0)
-              : rayBox(ox, oy, oz, lx, ly, lz, geom, k * BOX_STRIDE, 0);
-        if (t !== MISS) return true;
+    if (reaches(capsules, u, v, w)) {
+      const { count, shadow, geom } = capsules;
+      for (let k = 0; k < count; k++) {
+        if (!(skipKind === CAPSULE && k === skip) && overlaps(shadow, k, u, v, w)) {
+          const t = rayCapsule(ox, oy, oz, lx, ly, lz, geom, k * CAPSULE_STRIDE, 0);
+          if (t !== MISS) return true;
+        }
+      }
+    }
+    if (reaches(spheres, u, v, w)) {
+      const { count, shadow, geom } = spheres;
+      for (let k = 0; k < count; k++) {
+        if (!(skipKind === SPHERE && k === skip) && overlaps(shadow, k, u, v, w)) {
+          const t = raySphere(ox, oy, oz, lx, ly, lz, geom, k * SPHERE_STRIDE, 0);
+          if (t !== MISS) return true;
+        }
+      }
+    }
+    if (reaches(boxes, u, v, w)) {
+      const { count, shadow, geom } = boxes;
+      for (let k = 0; k < count; k++) {
+        if (!(skipKind === BOX && k === skip) && overlaps(shadow, k, u, v, w)) {
+          const t = rayBox(ox, oy, oz, lx, ly, lz, geom, k * BOX_STRIDE, 0);
+          if (t !== MISS) return true;
+        }
       }
     }
     return false;
+  }
+
+  function updateDirections(): void {
+    if (view.every((x, k) => x === dirsView[k])) return;
+    dirsView.set(view);
+    const [, , , fx, fy, fz, rx, ry, rz, ux, uy, uz, halfW, halfH] = view;
+    for (let j = 0, o = 0; j < height; j++) {
+      const sy = (1 - (2 * (j + 0.5)) / height) * halfH!;
+      for (let i = 0; i < width; i++, o += 3) {
+        const sx = ((2 * (i + 0.5)) / width - 1) * halfW!;
+        const dx = fx! + sx * rx! + sy * ux!;
+        const dy = fy! + sx * ry! + sy * uy!;
+        const dz = fz! + sx * rz! + sy * uz!;
+        const n = Math.sqrt(dx * dx + dy * dy + dz * dz);
+        dirs[o] = dx / n;
+        dirs[o + 1] = dy / n;
+        dirs[o + 2] = dz / n;
+      }
+    }
   }
 
   function render(scene: RenderScene, out?: Uint8Array): Uint8Array {
@@ -134,29 +160,25 @@ export function createSceneRenderer(
         `scene renderer: out must hold ${height}x${width}x3 = ${length} bytes, got ${img.length}`,
       );
     layout.load(scene);
-    if (activeCapsules.length < capsules.count) activeCapsules = new Int32Array(capsules.count);
-    if (activeSpheres.length < spheres.count) activeSpheres = new Int32Array(spheres.count);
-    if (activeBoxes.length < boxes.count) activeBoxes = new Int32Array(boxes.count);
+    updateDirections();
+    if (activeCapsules.length < capsules.count) {
+      activeCapsules = new Int32Array(capsules.count);
+      capSpans = new Int32Array(2 * capsules.count);
+    }
+    if (activeSpheres.length < spheres.count) {
+      activeSpheres = new Int32Array(spheres.count);
+      sphSpans = new Int32Array(2 * spheres.count);
+    }
+    if (activeBoxes.length < boxes.count) {
+      activeBoxes = new Int32Array(boxes.count);
+      boxSpans = new Int32Array(2 * boxes.count);
+    }
     const capGeom = capsules.geom;
-    const capRects = capsules.rects;
     const sphGeom = spheres.geom;
-    const sphRects = spheres.rects;
     const boxGeom = boxes.geom;
-    const boxRects = boxes.rects;
     const ex = view[0]!;
     const ey = view[1]!;
     const ez = view[2]!;
-    const fx = view[3]!;
-    const fy = view[4]!;
-    const fz = view[5]!;
-    const rx = view[6]!;
-    const ry = view[7]!;
-    const rz = view[8]!;
-    const ux = view[9]!;
-    const uy = view[10]!;
-    const uz = view[11]!;
-    const halfW = view[12]!;
-    const halfH = view[13]!;
     const lx = light[0]!;
     const ly = light[1]!;
     const lz = light[2]!;
@@ -166,29 +188,20 @@ export function createSceneRenderer(
 
     let p = 0;
     for (let j = 0; j < height; j++) {
-      const nc = rowActive(capsules, j, activeCapsules);
-      const ns = rowActive(spheres, j, activeSpheres);
-      const nb = rowActive(boxes, j, activeBoxes);
-      const sy = (1 - (2 * (j + 0.5)) / height) * halfH;
-      const rowX = fx + sy * ux;
-      const rowY = fy + sy * uy;
-      const rowZ = fz + sy * uz;
+      const nc = rowActive(capsules, j, activeCapsules, capSpans);
+      const ns = rowActive(spheres, j, activeSpheres, sphSpans);
+      const nb = rowActive(boxes, j, activeBoxes, boxSpans);
       for (let i = 0; i < width; i++, p += 3) {
-        const sx = ((2 * (i + 0.5)) / width - 1) * halfW;
-        let dx = rowX + sx * rx;
-        let dy = rowY + sx * ry;
-        let dz = rowZ + sx * rz;
-        const dn = Math.sqrt(dx * dx + dy * dy + dz * dz);
-        dx /= dn;
-        dy /= dn;
-        dz /= dn;
+        const dx = dirs[p]!;
+        const dy = dirs[p + 1]!;
+        const dz = dirs[p + 2]!;
 
         let best = MISS;
         let kind = NONE;
         let hit = 0;
         for (let a = 0; a < nc; a++) {
           const k = activeCapsules[a]!;
-          if (i < capRects[k * RECT_STRIDE]! || i > capRects[k * RECT_STRIDE + 1]!) continue;
+          if (i < capSpans[2 * k]! || i > capSpans[2 * k + 1]!) continue;
           const t = rayCapsule(ex, ey, ez, dx, dy, dz, capGeom, k * CAPSULE_STRIDE, 0);
           if (t < best) {
             best = t;
@@ -198,7 +211,7 @@ export function createSceneRenderer(
         }
         for (let a = 0; a < ns; a++) {
           const k = activeSpheres[a]!;
-          if (i < sphRects[k * RECT_STRIDE]! || i > sphRects[k * RECT_STRIDE + 1]!) continue;
+          if (i < sphSpans[2 * k]! || i > sphSpans[2 * k + 1]!) continue;
           const t = raySphere(ex, ey, ez, dx, dy, dz, sphGeom, k * SPHERE_STRIDE, 0);
           if (t < best) {
             best = t;
@@ -208,7 +221,7 @@ export function createSceneRenderer(
         }
         for (let a = 0; a < nb; a++) {
           const k = activeBoxes[a]!;
-          if (i < boxRects[k * RECT_STRIDE]! || i > boxRects[k * RECT_STRIDE + 1]!) continue;
+          if (i < boxSpans[2 * k]! || i > boxSpans[2 * k + 1]!) continue;
           const t = rayBox(ex, ey, ez, dx, dy, dz, boxGeom, k * BOX_STRIDE, 0);
           if (t < best) {
             best = t;
@@ -253,6 +266,21 @@ export function createSceneRenderer(
   }
 
   return { width, height, render };
+}
+
+/** Whether a shadow ray at light coordinates (u, v, w) can reach anything of the set. */
+function reaches(set: PrimitiveSet, u: number, v: number, w: number): boolean {
+  const b = set.shadowBox;
+  return u >= b[0]! && u <= b[1]! && v >= b[2]! && v <= b[3]! && w <= b[4]!;
+}
+
+/** Whether a shadow ray at light coordinates (u, v, w) can hit the k-th bound of shadow. */
+function overlaps(shadow: Float64Array, k: number, u: number, v: number, w: number): boolean {
+  const q = k * SHADOW_STRIDE;
+  const du = u - shadow[q]!;
+  const dv = v - shadow[q + 1]!;
+  const r = shadow[q + 3]!;
+  return du * du + dv * dv <= r * r && shadow[q + 2]! + r >= w;
 }
 
 function checkSide(name: string, value: number): void {

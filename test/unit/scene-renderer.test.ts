@@ -154,6 +154,20 @@ describe("createSceneRenderer", () => {
     expect(other.render(s)).toEqual(first);
   });
 
+  it("follows a moved camera (its cached ray directions are recomputed)", () => {
+    const s = scene({
+      spheres: [{ center: [0.3, 0, 0.2], radius: 0.3, color: ORANGE }],
+      boxes: [{ min: [-1, -1, -0.6], max: [1, 1, -0.5], color: BLUE }],
+    });
+    const moved = { ...s, camera: { ...FRONT, eye: [1, -2.5, 1] as Vec3 } };
+    const r = createSceneRenderer(24, 16);
+    const before = r.render(s).slice();
+    const after = r.render(moved);
+    expect(after).toEqual(createSceneRenderer(24, 16).render(moved));
+    expect(after).not.toEqual(before);
+    expect(r.render(s)).toEqual(before);
+  });
+
   it("returns row-major (height, width, 3) bytes, reusing out when given", () => {
     const r = createSceneRenderer(20, 10);
     expect([r.width, r.height]).toEqual([20, 10]);
