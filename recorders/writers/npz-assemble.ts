@@ -1,3 +1,4 @@
+import { writevSync } from "node:fs";
 import { type FileHandle, open, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { FileCursor, type JournalState, readRecord } from "./npz-journal.js";
@@ -64,6 +65,19 @@ export async function writevAll(
   const rest = buffers.filter((b) => b.length > 0);
   while (rest.length > 0) {
     const { bytesWritten } = await fh.writev(rest.slice(0, 512), position);
+    if (bytesWritten <= 0) throw new Error("write made no progress");
+    position += bytesWritten;
+    let skip = bytesWritten;
+    while (rest.length > 0 && skip >= rest[0]!.length) skip -= rest.shift()!.length;
+    if (skip > 0) rest[0] = rest[0]!.subarray(skip);
+  }
+}
+
+/** writevAll, synchronously on file descriptor `fd` (for small writes where a threadpool trip costs more). */
+export function writevAllSync(fd: number, buffers: readonly Buffer[], position: number): void {
+  const rest = buffers.filter((b) => b.length > 0);
+  while (rest.length > 0) {
+    const bytesWritten = writevSync(fd, rest.slice(0, 512), position);
     if (bytesWritten <= 0) throw new Error("write made no progress");
     position += bytesWritten;
     let skip = bytesWritten;

@@ -5,6 +5,7 @@ import {
   joinSegments,
   nanSegment,
   type Segment,
+  storedSegment,
 } from "./npz-compress.js";
 import {
   BEHAVIOR_MEMBER,
@@ -96,10 +97,17 @@ export class BatchBuilder {
     return Promise.all(
       NPZ_MEMBERS.map(async (m, i): Promise<Segment> => {
         if (raw.rows === 0 || (i === BEHAVIOR_MEMBER && !on)) return EMPTY_SEGMENT;
-        const seg = deflateSegment(raw.buffers[i]!, m.strategy, this.level);
+        // Level 0: stored blocks made here, no trip to the threadpool (compressed at close).
+        const stored = this.level === 0;
+        const seg = stored
+          ? storedSegment(raw.buffers[i]!)
+          : deflateSegment(raw.buffers[i]!, m.strategy, this.level);
         if (i !== BEHAVIOR_MEMBER || backfill === 0) return seg;
         // The first known probability: rows recorded before get NaN.
-        return joinSegments(await nanSegment(backfill, m.strategy, this.level), await seg);
+        const nans = stored
+          ? storedSegment(Buffer.from(new Float64Array(backfill).fill(Number.NaN).buffer))
+          : await nanSegment(backfill, m.strategy, this.level);
+        return joinSegments(nans, await seg);
       }),
     );
   }

@@ -148,3 +148,43 @@ export function joinSegments(a: Segment, b: Segment): Segment {
     crc: crc32Combine(a.crc, b.crc, b.rawSize),
   };
 }
+
+/** Most bytes one stored deflate block holds. */
+const STORED_MAX = 0xffff;
+
+/**
+ * `data` as stored (uncompressed) deflate blocks: a copy-free segment the journal can take
+ * at once, compressed later (see npz-compact.ts). The parts are views of `data`.
+ */
+export function storedSegment(data: Buffer): Segment {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for (let o = 0; o < data.length; o += STORED_MAX) {
+    const n = Math.min(STORED_MAX, data.length - o);
+    const head = Buffer.allocUnsafe(5);
+    head[0] = 0; // not final, stored
+    head.writeUInt16LE(n, 1);
+    head.writeUInt16LE(~n & STORED_MAX, 3);
+    parts.push(head, data.subarray(o, o + n));
+    size += 5 + n;
+  }
+  return { parts, size, rawSize: data.length, crc: crcOf(data) };
+}
+
+/**
+ * The raw bytes of a run of stored deflate blocks (as storedSegment and zlib at level 0
+ * write them), or undefined when a block is compressed or the run is malformed.
+ */
+export function unstore(bytes: Buffer): Buffer[] | undefined {
+  const out: Buffer[] = [];
+  for (let o = 0; o < bytes.length; ) {
+    if (o + 5 > bytes.length || (bytes[o]! & 0x06) !== 0) return undefined;
+    const n = bytes.readUInt16LE(o + 1);
+    if ((~n & STORED_MAX) !== bytes.readUInt16LE(o + 3) || o + 5 + n > bytes.length) {
+      return undefined;
+    }
+    if (n > 0) out.push(bytes.subarray(o + 5, o + 5 + n));
+    o += 5 + n;
+  }
+  return out;
+}

@@ -16,19 +16,25 @@
  *
  * Design. A zip's central directory sits at its end, so the .npz cannot grow in place.
  * Every batch of finished episodes is copied into one buffer per member (on the event
- * loop, 1 MiB per turn), compressed once on the libuv threadpool (never deflateSync;
+ * loop, 1 MiB per turn) and appended with a CRC to `<path>.journal`, which is
+ * fdatasync'd (unless `fdatasync: false`; small records are then written synchronously)
+ * before those episodes' writeEpisode calls resolve; episodes arriving meanwhile form
+ * the next batch (group commit: one write and one fdatasync per batch).
+ * With deferCompression (the default) the journal holds stored deflate blocks, and
+ * close compresses every member once, in 32 MiB groups on the libuv threadpool
+ * (npz-compact.ts): a recording step pays for a copy and a write, not for deflate.
+ * Without it each batch is compressed on the threadpool as it comes (never deflateSync;
  * at most cores - 1 big jobs at a time process-wide, see setNpzCompressionThreads)
- * into independent sync-flushed raw-deflate pieces of 1 MiB, and appended with a CRC
- * to `<path>.journal`, which is fdatasync'd before those episodes' writeEpisode calls
- * resolve; episodes arriving meanwhile form the next batch (group commit: one write
- * and one fdatasync per batch).
- * The .npz is then assembled from the journal without recompressing: per member, a
- * stored deflate block with the .npy header (written last, once N is known), the
- * member's segments, an empty final block; CRCs are combined arithmetically.
+ * into independent sync-flushed raw-deflate pieces of 1 MiB.
+ * The .npz is assembled from the journal: per member, a stored deflate block with the
+ * .npy header (written last, once N is known), the member's segments, an empty final
+ * block; CRCs are combined arithmetically.
  * Assembly writes `<path>.tmp`, fsyncs it, renames it over `<path>` and fsyncs the
  * directory: at open (an empty dataset), at an episode end whenever the time since the
  * last assembly is at least `rebuildRatio` (10) times that assembly's duration (so it
- * costs at most ~1/rebuildRatio of the time), and at close, which then deletes the journal.
+ * costs at most ~1/rebuildRatio of the time), and at close, which then deletes the
+ * journal. The .npz of an assembly while recording (and of a recovery after a crash)
+ * holds the journal's segments as they are: stored, when compression is deferred.
  *
  * Crash-safety guarantee (SIGKILL, and power loss as far as the storage honours fsync):
  * 1. Once writeEpisode(e) has resolved, e and every episode before it are in the
@@ -48,8 +54,9 @@ import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { RecordingError } from "../recording-errors.js";
 import type { DatasetWriter, RecordedEpisode, RecordingContext, WriterFactory } from "../types.js";
-import { assembleNpz, syncDir, writeAll, writevAll } from "./npz-assemble.js";
+import { assembleNpz, syncDir, writeAll, writevAll, writevAllSync } from "./npz-assemble.js";
 import { BatchBuilder, type PreparedBatch } from "./npz-batch.js";
+import { compactNpz } from "./npz-compact.js";
 import {
   addRecord,
   emptyTotals,
@@ -64,8 +71,15 @@ import { crc32Combine } from "./npz-zip.js";
 
 /** Tuning of the .npz writer. */
 export interface NpzWriterOptions {
-  /** zlib level of every member, 1 (fast, default) to 9. */
+  /** zlib level of every member, 1 (fast, default) to 9; 0 stores them uncompressed. */
   readonly level?: number;
+  /**
+   * Journal members as stored blocks while recording and compress them once, at close
+   * (default true): the step loop then pays for a copy and a write, not for deflate.
+   * The .npz rebuilt while recording (and one recovered after a crash) is then stored,
+   * uncompressed; the one close leaves is compressed at `level`.
+   */
+  readonly deferCompression?: boolean;
   /** Write zip64 structures even when nothing needs them. */
   readonly forceZip64?: boolean;
   /** Reassemble the .npz at an episode end once the time since the last assembly is this many times its duration (default 10; Infinity: only at open and close). */
@@ -81,6 +95,9 @@ export interface NpzWriterOptions {
    */
   readonly fdatasync?: boolean;
 }
+
+/** Journal records up to this size are written synchronously when not fdatasync'd (~0.1 ms of copying). */
+const SYNC_WRITE_BYTES = 256 << 10;
 
 interface Pending {
   readonly episode: RecordedEpisode;
@@ -128,6 +145,7 @@ export class NpzWriter implements DatasetWriter {
     const act = rowFlattener(ctx.actionSpace, "action_space");
     const opts: Required<NpzWriterOptions> = {
       level: options.level ?? 1,
+      deferCompression: options.deferCompression ?? true,
       forceZip64: options.forceZip64 ?? false,
       rebuildRatio: options.rebuildRatio ?? 10,
       maxBatchBytes: options.maxBatchBytes ?? 64 << 20,
@@ -164,7 +182,12 @@ export class NpzWriter implements DatasetWriter {
       await writeAll(fh, header, 0);
       await fh.datasync();
       await syncDir(dirname(path));
-      const builder = new BatchBuilder(obs, act, opts.level, opts.sliceBytes);
+      const builder = new BatchBuilder(
+        obs,
+        act,
+        opts.deferCompression ? 0 : opts.level,
+        opts.sliceBytes,
+      );
       const writer = new NpzWriter(path, fh, info, header.length, builder, opts);
       await writer.rebuild();
       return writer;
@@ -199,7 +222,8 @@ export class NpzWriter implements DatasetWriter {
     while (this.pumping) await this.pumping;
     while (this.rebuilding) await this.rebuilding;
     try {
-      if (this.builtEnd !== this.end) await this.rebuild();
+      if (this.opts.deferCompression && this.opts.level > 0) await this.rebuild(true);
+      else if (this.builtEnd !== this.end) await this.rebuild();
     } catch (err) {
       await this.journal.close().catch(() => undefined);
       liveJournals.delete(this.journalPath);
@@ -279,7 +303,15 @@ export class NpzWriter implements DatasetWriter {
           members,
           segments.flatMap((s) => s.parts),
         );
-        await writevAll(this.journal, buffers, this.end);
+        let bytes = 0;
+        for (const b of buffers) bytes += b.length;
+        // Small records without fdatasync go straight to the page cache: a threadpool round
+        // trip per step costs more than the copy (and the step that ended them waits for it).
+        if (!this.opts.fdatasync && bytes <= SYNC_WRITE_BYTES) {
+          writevAllSync(this.journal.fd, buffers, this.end);
+        } else {
+          await writevAll(this.journal, buffers, this.end);
+        }
         if (this.opts.fdatasync) await this.journal.datasync();
         for (const b of buffers) this.end += b.length;
         this.rows = rowsAfter;
@@ -309,7 +341,8 @@ export class NpzWriter implements DatasetWriter {
       });
   }
 
-  private async rebuild(): Promise<void> {
+  /** Assembles the .npz from the journal; `compress`: compressing stored members (at close). */
+  private async rebuild(compress = false): Promise<void> {
     const started = performance.now();
     const state: JournalState = {
       info: this.info,
@@ -319,7 +352,10 @@ export class NpzWriter implements DatasetWriter {
       episodes: this.episodes,
       members: this.totals.map((t) => ({ ...t })),
     };
-    await assembleNpz(this.journal, state, this.path, { forceZip64: this.opts.forceZip64 });
+    const zip = { forceZip64: this.opts.forceZip64 };
+    const compacted =
+      compress && (await compactNpz(this.journal, state, this.path, this.opts.level, zip));
+    if (!compacted) await assembleNpz(this.journal, state, this.path, zip);
     this.builtEnd = state.end;
     this.lastRebuildEnd = performance.now();
     this.lastRebuildMs = this.lastRebuildEnd - started;

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import {
   copyFile,
   mkdtemp,
@@ -410,4 +410,83 @@ withNumpy(`npz writer, read back by numpy${skipNote}`, () => {
     },
     1_800_000,
   );
+});
+
+withNumpy(`npz writer, deferred compression${skipNote}`, () => {
+  const zipSizes = (path: string): Record<string, [number, number]> =>
+    JSON.parse(
+      spawnSync(
+        python!,
+        [
+          "-c",
+          "import json, sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(json.dumps({i.filename: [i.compress_size, i.file_size] for i in z.infolist()}))",
+          path,
+        ],
+        { encoding: "utf8" },
+      ).stdout,
+    );
+
+  it("journals members stored while recording and compresses them at close, arrays unchanged", async () => {
+    const path = join(dir, "deferred.npz");
+    const env = new RecordingEnv(registry.make("CartPole-v1"));
+    const ctx = ctxOf("CartPole-v1", env.observationSpace, env.actionSpace);
+    const recorder = new Recorder(await npzWriterFactory({ rebuildRatio: 0 })(path, ctx), ctx);
+    env.attach(recorder);
+    const expected = new ExpectedNpz(4, 1);
+    let during: Record<string, [number, number]> = {};
+    for (let k = 0; k < 30; k++) {
+      expected.begin((await env.reset({ seed: 500 + k })).observation);
+      for (let t = 0; ; t++) {
+        const a = cartPoleAction(k, t);
+        const r = await env.step(a);
+        expected.step([a], r);
+        if (r.terminated || r.truncated) break;
+      }
+      expected.end(k, false);
+      // rebuildRatio 0: the .npz on disk is rebuilt after every episode, stored.
+      if (k === 10) during = zipSizes(path);
+    }
+    env.detach("recording_stopped");
+    await recorder.close();
+    const [storedZ, storedRaw] = during["terminals.npy"]!;
+    expect(storedZ).toBeGreaterThanOrEqual(storedRaw);
+    const after = zipSizes(path);
+    const [z, raw] = after["terminals.npy"]!;
+    expect(raw).toBeGreaterThan(expected.rows);
+    expect(z).toBeLessThan(raw / 4);
+    const [sz, sraw] = after["states.npy"]!;
+    expect(sz).toBeLessThan(sraw);
+    expectArrays(await dumpNpz(python!, path), expected, false);
+    expect(await readdir(dir)).not.toContain("deferred.npz.journal.z");
+  });
+
+  it("compresses as it goes with deferCompression false (the same arrays)", async () => {
+    const path = join(dir, "eager.npz");
+    const env = new RecordingEnv(registry.make("CartPole-v1"));
+    const ctx = ctxOf("CartPole-v1", env.observationSpace, env.actionSpace);
+    const recorder = new Recorder(
+      await npzWriterFactory({ deferCompression: false, rebuildRatio: 0 })(path, ctx),
+      ctx,
+    );
+    env.attach(recorder);
+    const expected = new ExpectedNpz(4, 1);
+    let during: Record<string, [number, number]> = {};
+    for (let k = 0; k < 12; k++) {
+      expected.begin((await env.reset({ seed: 900 + k })).observation);
+      for (let t = 0; ; t++) {
+        const a = cartPoleAction(k, t);
+        const r = await env.step(a);
+        expected.step([a], r);
+        if (r.terminated || r.truncated) break;
+      }
+      expected.end(k, false);
+      if (k === 10) during = zipSizes(path);
+    }
+    env.detach("recording_stopped");
+    await recorder.close();
+    const [z, raw] = during["terminals.npy"]!;
+    // Compressed per batch of episodes as they come (tiny CartPole batches gain little).
+    expect(z).toBeLessThan(raw);
+    expectArrays(await dumpNpz(python!, path), expected, false);
+  });
 });
