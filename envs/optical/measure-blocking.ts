@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveConfig } from "../core/config.js";
@@ -54,18 +55,37 @@ export function measureBlocking(
   };
 }
 
-// `npx tsx envs/optical/measure-blocking.ts [episodes] [load...]` prints the README's table.
+// `npx tsx envs/optical/measure-blocking.ts [episodes] [load...] [--json FILE]` prints the README's
+// table; --json also writes the figures for scripts/plot-optical-blocking.py.
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const [episodes = "20", ...loads] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const j = args.indexOf("--json");
+  const jsonPath = j >= 0 ? args.splice(j, 2)[1] : undefined;
+  const [episodes = "20", ...loads] = args;
   const list = loads.length > 0 ? loads.map(Number) : [200, 300, 400, 500, 600, 800];
   process.stdout.write(
     "| load (Erlang) | KSP-FF blocking probability | decisions | decisions/s |\n",
   );
   process.stdout.write("|---:|---:|---:|---:|\n");
+  const figures: BlockingFigure[] = [];
   for (const load of list) {
     const f = measureBlocking(load, Number(episodes));
+    figures.push(f);
     process.stdout.write(
       `| ${load} | ${(f.blockingProbability * 100).toFixed(2)}% | ${f.decisions} | ${Math.round(f.decisionsPerSecond)} |\n`,
     );
+  }
+  if (jsonPath) {
+    const out = {
+      topology: "nsfnet",
+      policy: "ksp-ff",
+      episodes: Number(episodes),
+      figures: figures.map((f) => ({
+        loadErlang: f.loadErlang,
+        blockingProbability: f.blockingProbability,
+        decisions: f.decisions,
+      })),
+    };
+    writeFileSync(jsonPath, `${JSON.stringify(out, null, 2)}\n`);
   }
 }
