@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -61,26 +63,28 @@ def test_spaces_equal_gymnasiums_own(target: str, env_id: str) -> None:
 
 def test_same_seed_same_observations_and_unseeded_reset_continues(target: str, env_id: str) -> None:
     with gymrpc.make(env_id, target) as a, gymrpc.make(env_id, target) as b:
+        # Dict observations (OpticalRouting-v0, the robot envs) compare flattened.
+        flat = functools.partial(gym.spaces.flatten, a.observation_space)
         o1, _ = a.reset(seed=123)
         o2, _ = b.reset(seed=123)
-        np.testing.assert_array_equal(o1, o2)
+        np.testing.assert_array_equal(flat(o1), flat(o2))
         # The same actions give the same trajectory.
         a.action_space.seed(0)
         for _ in range(20):
             act = a.action_space.sample()
             s1, s2 = a.step(act), b.step(act)
-            np.testing.assert_array_equal(s1[0], s2[0])
+            np.testing.assert_array_equal(flat(s1[0]), flat(s2[0]))
             assert s1[1:4] == s2[1:4]
             if s1[2] or s1[3]:
                 break
         # An unseeded reset continues the stream: a new start, the same on both.
         n1, _ = a.reset()
         n2, _ = b.reset()
-        np.testing.assert_array_equal(n1, n2)
-        assert not np.array_equal(n1, o1)
+        np.testing.assert_array_equal(flat(n1), flat(n2))
+        assert not np.array_equal(flat(n1), flat(o1))
         # Reseeding starts over.
         again, _ = a.reset(seed=123)
-        np.testing.assert_array_equal(again, o1)
+        np.testing.assert_array_equal(flat(again), flat(o1))
 
 
 def test_reset_seeds_np_random_like_gymnasium(target: str) -> None:
