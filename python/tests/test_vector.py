@@ -23,6 +23,23 @@ def check_vector_info(infos: dict, n: int) -> None:
             assert len(value) == n
 
 
+def check_batched(obs: object, space: gym.Space, n: int) -> None:
+    """Each leaf of a batched observation is a writeable (n, *shape) array of the space's dtype."""
+    if isinstance(space, gym.spaces.Dict):
+        assert isinstance(obs, dict) and set(obs) == set(space.spaces)
+        for key, sub in space.spaces.items():
+            check_batched(obs[key], sub, n)
+    elif isinstance(space, gym.spaces.Tuple):
+        assert isinstance(obs, tuple) and len(obs) == len(space.spaces)
+        for item, sub in zip(obs, space.spaces, strict=True):
+            check_batched(item, sub, n)
+    else:
+        assert isinstance(obs, np.ndarray)
+        assert obs.shape == (n, *space.shape)
+        assert obs.dtype == space.dtype
+        assert obs.flags.writeable
+
+
 def test_make_vec_is_a_vector_env_with_batched_spaces(target: str, env_id: str) -> None:
     with gymrpc.make_vec(env_id, 3, target) as envs:
         assert isinstance(envs, gym.vector.VectorEnv)
@@ -34,17 +51,17 @@ def test_make_vec_is_a_vector_env_with_batched_spaces(target: str, env_id: str) 
         assert envs.observation_space == batch_space(envs.single_observation_space, 3)
         assert envs.action_space == batch_space(envs.single_action_space, 3)
         obs, infos = envs.reset(seed=0)
-        assert obs.shape == (3, *envs.single_observation_space.shape)
-        assert obs.dtype == envs.single_observation_space.dtype
+        check_batched(obs, envs.single_observation_space, 3)
         assert envs.observation_space.contains(obs)
         check_vector_info(infos, 3)
         obs, rewards, terminations, truncations, infos = envs.step(envs.action_space.sample())
         assert envs.observation_space.contains(obs)
+        check_batched(obs, envs.single_observation_space, 3)
         check_vector_info(infos, 3)
         assert rewards.dtype == np.float64 and rewards.shape == (3,)
         assert terminations.dtype == np.bool_ and terminations.shape == (3,)
         assert truncations.dtype == np.bool_ and truncations.shape == (3,)
-        for arr in (obs, rewards, terminations, truncations):
+        for arr in (rewards, terminations, truncations):
             assert arr.flags.writeable
 
 
