@@ -1,4 +1,5 @@
 import { isTypedArray } from "../envs/core/dtype.js";
+import type { Info } from "../envs/core/env.js";
 import type { SpaceValue } from "../envs/core/spaces/space.js";
 
 /** A deep copy of a space value (typed arrays copied), for values an env may overwrite in place. */
@@ -11,4 +12,10 @@ export function cloneValue(v: SpaceValue): SpaceValue {
     return out;
   }
   return v;
+}
+
+/** A deep copy of a non-empty info (empty ones are returned as they are). */
+export function copyInfo(info: Info): Info {
+  for (const _ in info) return cloneValue(info as unknown as SpaceValue) as unknown as Info;
+  return info;
 }

@@ -1,5 +1,6 @@
 import type { Info } from "../envs/core/env.js";
 import type { SpaceValue } from "../envs/core/spaces/space.js";
+import { copyInfo } from "./clone-value.js";
 import { type Columns, createColumns } from "./columns.js";
 import { buildEpisode } from "./episode-builder.js";
 import type {
@@ -59,7 +60,7 @@ export class EpisodeAssembler {
     if (row === undefined) this.observations.append(observation);
     else this.observations.appendRow(observation, row);
     this.seed = seed;
-    this.resetInfo = resetInfo;
+    this.resetInfo = copyInfo(resetInfo);
     this.startedAt = new Date().toISOString();
     this.episodeId = this.nextEpisodeId();
     this.active = true;
@@ -90,7 +91,8 @@ export class EpisodeAssembler {
     this.rewards.push(reward);
     this.terminations.push(terminated ? 1 : 0);
     this.truncations.push(truncated ? 1 : 0);
-    this.infos.push(info);
+    // Envs may reuse their info objects and arrays: keep a copy of what this step said.
+    this.infos.push(copyInfo(info));
     this.policies.push(policy);
   }
 

@@ -1,5 +1,6 @@
 import type { TypedArray } from "../envs/core/dtype.js";
 import type { Info } from "../envs/core/env.js";
+import { copyInfo } from "./clone-value.js";
 import { createColumns } from "./columns.js";
 import { buildEpisode } from "./episode-builder.js";
 import type { GatheredRows, StepLog } from "./step-log.js";
@@ -77,7 +78,7 @@ export class LoggedEpisode implements EpisodeSource {
     this.withFirst = false;
     this.startedAt = this.log.timeOf(entry);
     this.seed = seed;
-    this.resetInfo = resetInfo;
+    this.resetInfo = copyInfo(resetInfo);
     this.episodeId = this.nextEpisodeId();
     this.active = true;
   }

@@ -9,7 +9,7 @@ import {
   type VectorResetResult,
   type VectorStepResult,
 } from "../envs/core/vector/vector-env.js";
-import { cloneValue } from "./clone-value.js";
+import { cloneValue, copyInfo } from "./clone-value.js";
 import { LoggedEpisode } from "./logged-episode.js";
 import type { Recorder } from "./recorder.js";
 import { StepLog } from "./step-log.js";
@@ -178,7 +178,7 @@ export class RecordingVectorEnv implements VectorEnv {
   ): Promise<void> | undefined {
     const log = this.log!;
     // The log keeps infos by reference: copy the rare non-empty ones (envs may reuse their buffers).
-    const info = hasKeys(r.info) ? (cloneValue(r.info as SpaceValue) as typeof r.info) : undefined;
+    const info = hasKeys(r.info) ? copyInfo(r.info) : undefined;
     const k = log.push(r.observation, actions, r.reward, r.terminated, r.truncated, info, policy);
     const space = this.singleActionSpace;
     const streams = rec.streamsTransitions && before !== undefined;

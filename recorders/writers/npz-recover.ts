@@ -96,11 +96,16 @@ async function recoverOne(path: string, journalPath: string): Promise<NpzRecover
   }
 }
 
-async function journalsBelow(dir: string): Promise<string[]> {
+async function journalsBelow(dir: string, top = true): Promise<string[]> {
   const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
+  // A subdirectory removed while the scan runs (another program's temp dir) holds nothing to recover.
+  const entries = await readdir(dir, { withFileTypes: true }).catch((err: unknown) => {
+    if (!top && (err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw err;
+  });
+  for (const entry of entries) {
     const p = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await journalsBelow(p)));
+    if (entry.isDirectory()) out.push(...(await journalsBelow(p, false)));
     else if (entry.isFile() && entry.name.toLowerCase().endsWith(`.npz${JOURNAL}`)) out.push(p);
   }
   return out;
