@@ -78,6 +78,8 @@ export interface VectorThroughput {
   readonly numEnvs: number;
   readonly stepsPerSecond: number;
   readonly latency: LatencyStats;
+  /** Seconds the session's close took (with recording: until the dataset is finished). */
+  readonly closeSeconds: number;
 }
 
 /** Env-steps per second of a vectorized CartPole session of `numEnvs` sub-envs at `target`. */
@@ -101,7 +103,9 @@ export async function vectorThroughput(
   const calib = await timeRoundTrips(once, 200, 200);
   const iterations = Math.max(500, Math.round((seconds / calib.seconds) * 200));
   const { stats, seconds: took } = await timeRoundTrips(once, iterations, 100);
+  const closing = performance.now();
   await env.close();
+  const closeSeconds = (performance.now() - closing) / 1000;
   client.close();
-  return { numEnvs, stepsPerSecond: (numEnvs * iterations) / took, latency: stats };
+  return { numEnvs, stepsPerSecond: (numEnvs * iterations) / took, latency: stats, closeSeconds };
 }

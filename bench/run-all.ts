@@ -8,6 +8,7 @@ import { jsonlTransitionsPerSecond } from "./jsonl-writer-bench.js";
 import { npzTransitionsPerSecond } from "./npz-writer-bench.js";
 import { runOpticalBench } from "./optical-bench.js";
 import { runPythonBench } from "./python-bench-runner.js";
+import { inProcessRecordingRates } from "./recording-bench.js";
 import { runRobotBench } from "./robot-bench.js";
 import type { LatencyStats } from "./stats.js";
 
@@ -59,6 +60,10 @@ try {
     ["npz", () => npzTransitionsPerSecond({ transitions: quick ? 100_000 : 200_000 })],
     ["hdf5 (uncompressed)", () => hdf5TransitionsPerSecond({ compressed: false })],
     ["hdf5 (gzip)", () => hdf5TransitionsPerSecond({ compressed: true })],
+    [
+      "d4rl flat hdf5 (uncompressed)",
+      () => hdf5TransitionsPerSecond({ compressed: false, format: "d4rl" }),
+    ],
     ["jsonl", () => jsonlTransitionsPerSecond({ transitions: quick ? 50_000 : 200_000 })],
     [
       "jsonl.gz",
@@ -74,15 +79,20 @@ try {
   }
   results.writers = writerRates;
 
-  console.log("\nVectorized CartPole at 1024 envs, recording off vs on (npz), alternating runs:");
-  const offOn: { off: number[]; on: number[] } = { off: [], on: [] };
+  console.log(
+    "\nVectorized CartPole at 1024 envs over gRPC, recording off vs on (npz: stored while stepping, compressed at close), alternating runs:",
+  );
+  const offOn: { off: number[]; on: number[]; closeSeconds: number[] } = {
+    off: [],
+    on: [],
+    closeSeconds: [],
+  };
   for (let round = 0; round < (quick ? 1 : 2); round++) {
     offOn.off.push((await vectorThroughput(gym.info.tcp, 1024, SECONDS)).stepsPerSecond);
     const name = `bench-${round}.npz`;
-    offOn.on.push(
-      (await vectorThroughput(gym.info.tcp, 1024, SECONDS, { name, overwrite: true }))
-        .stepsPerSecond,
-    );
+    const on = await vectorThroughput(gym.info.tcp, 1024, SECONDS, { name, overwrite: true });
+    offOn.on.push(on.stepsPerSecond);
+    offOn.closeSeconds.push(on.closeSeconds);
   }
   const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
   const recOff = mean(offOn.off);
@@ -93,7 +103,22 @@ try {
   console.log(
     `  recording on   ${Math.round(recOn).toLocaleString("en-US").padStart(12)} env-steps/s   (cost ${((1 - recOn / recOff) * 100).toFixed(1)}%)`,
   );
-  results.recording = { off: recOff, on: recOn };
+  console.log(
+    `  (the recording session's close, which compresses the dataset: ${offOn.closeSeconds.map((x) => `${x.toFixed(2)} s`).join(", ")})`,
+  );
+  results.recording = { off: recOff, on: recOn, closeSeconds: offOn.closeSeconds };
+
+  console.log(
+    "\nRecording in process (no gRPC), batched CartPole at 1024 envs: the recorder alone (a writer that keeps nothing) and npz:",
+  );
+  const inRec = await inProcessRecordingRates(1024, quick ? 1000 : 3000);
+  const fmtRate = (x: number) => Math.round(x).toLocaleString("en-US").padStart(12);
+  for (const [name, r] of Object.entries(inRec)) {
+    console.log(
+      `  ${name.padEnd(12)} step loop ${fmtRate(r.loop)} env-steps/s   to the end of close ${fmtRate(r.withClose)}   (close ${r.closeSeconds.toFixed(2)} s)`,
+    );
+  }
+  results.recordingInProcess = inRec;
 
   const python = runPythonBench(gym.info.tcp, quick);
   if (python) {
