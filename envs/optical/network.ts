@@ -49,7 +49,8 @@ export class OpticalNetwork {
     slots: number,
     readonly guardBand: number,
     readonly failure: FailureSpec,
-    readonly bandwidths: readonly number[] = [],
+    /** Request bandwidths in Gb/s; requests name theirs by index. */
+    readonly bandwidths: readonly number[],
   ) {
     const n = topology.numNodes;
     this.grid = new SpectrumGrid(topology.links.length, slots);

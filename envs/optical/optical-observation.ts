@@ -122,24 +122,31 @@ export function opticalFlatSpace(s: OpticalObservationShape): Box {
   return new Box(low, high, [low.length]);
 }
 
+// A float32 scalar value; `new` and a store is cheaper than Float32Array.of.
+function f32(x: number): Float32Array {
+  const a = new Float32Array(1);
+  a[0] = x;
+  return a;
+}
+
 /** A fresh Dict observation of the features (the caller may keep it). */
 export function dictObservation(f: OpticalFeatures): DictSpaceValue {
   const k = f.k;
   const paths = new Array<DictSpaceValue>(k);
   for (let j = 0; j < k; j++) {
     paths[j] = {
-      path_hops: Float32Array.of(f.hops[j]!),
-      min_residual_slots: Float32Array.of(f.residual[j]!),
-      frag_indicator: Float32Array.of(f.frag[j]!),
-      failure_mask: Float32Array.of(f.failed[j]!),
-      dist_to_disaster_centroid: Float32Array.of(f.dist[j]!),
+      path_hops: f32(f.hops[j]!),
+      min_residual_slots: f32(f.residual[j]!),
+      frag_indicator: f32(f.frag[j]!),
+      failure_mask: f32(f.failed[j]!),
+      dist_to_disaster_centroid: f32(f.dist[j]!),
     };
   }
   return {
     src: f.src,
     dst: f.dst,
-    slots_needed: Float32Array.of(f.slotsNeeded),
-    est_remaining_time: Float32Array.of(f.holding),
+    slots_needed: f32(f.slotsNeeded),
+    est_remaining_time: f32(f.holding),
     is_disaster: f.isDisaster,
     paths,
     action_mask: f.mask.slice(),
