@@ -426,16 +426,21 @@ withNumpy(`npz writer, deferred compression${skipNote}`, () => {
       ).stdout,
     );
 
-  it("journals members stored while recording and compresses them at close, arrays unchanged", async () => {
-    const path = join(dir, "deferred.npz");
+  /** Records `count` CartPole episodes into `path`; the archive's sizes after episode 10 and at the end. */
+  async function recordCartPoles(
+    path: string,
+    options: Parameters<typeof npzWriterFactory>[0],
+    count: number,
+    seedBase: number,
+  ) {
     const env = new RecordingEnv(registry.make("CartPole-v1"));
     const ctx = ctxOf("CartPole-v1", env.observationSpace, env.actionSpace);
-    const recorder = new Recorder(await npzWriterFactory({ rebuildRatio: 0 })(path, ctx), ctx);
+    const recorder = new Recorder(await npzWriterFactory(options)(path, ctx), ctx);
     env.attach(recorder);
     const expected = new ExpectedNpz(4, 1);
     let during: Record<string, [number, number]> = {};
-    for (let k = 0; k < 30; k++) {
-      expected.begin((await env.reset({ seed: 500 + k })).observation);
+    for (let k = 0; k < count; k++) {
+      expected.begin((await env.reset({ seed: seedBase + k })).observation);
       for (let t = 0; ; t++) {
         const a = cartPoleAction(k, t);
         const r = await env.step(a);
@@ -443,14 +448,19 @@ withNumpy(`npz writer, deferred compression${skipNote}`, () => {
         if (r.terminated || r.truncated) break;
       }
       expected.end(k, false);
-      // rebuildRatio 0: the .npz on disk is rebuilt after every episode, stored.
+      // rebuildRatio 0: the .npz on disk is rebuilt after every episode.
       if (k === 10) during = zipSizes(path);
     }
     env.detach("recording_stopped");
     await recorder.close();
+    return { expected, during, after: zipSizes(path) };
+  }
+
+  it("journals members stored while recording and compresses them at close, arrays unchanged", async () => {
+    const path = join(dir, "deferred.npz");
+    const { expected, during, after } = await recordCartPoles(path, { rebuildRatio: 0 }, 30, 500);
     const [storedZ, storedRaw] = during["terminals.npy"]!;
     expect(storedZ).toBeGreaterThanOrEqual(storedRaw);
-    const after = zipSizes(path);
     const [z, raw] = after["terminals.npy"]!;
     expect(raw).toBeGreaterThan(expected.rows);
     expect(z).toBeLessThan(raw / 4);
@@ -462,30 +472,14 @@ withNumpy(`npz writer, deferred compression${skipNote}`, () => {
 
   it("compresses as it goes with deferCompression false (the same arrays)", async () => {
     const path = join(dir, "eager.npz");
-    const env = new RecordingEnv(registry.make("CartPole-v1"));
-    const ctx = ctxOf("CartPole-v1", env.observationSpace, env.actionSpace);
-    const recorder = new Recorder(
-      await npzWriterFactory({ deferCompression: false, rebuildRatio: 0 })(path, ctx),
-      ctx,
+    const { expected, during } = await recordCartPoles(
+      path,
+      { deferCompression: false, rebuildRatio: 0 },
+      12,
+      900,
     );
-    env.attach(recorder);
-    const expected = new ExpectedNpz(4, 1);
-    let during: Record<string, [number, number]> = {};
-    for (let k = 0; k < 12; k++) {
-      expected.begin((await env.reset({ seed: 900 + k })).observation);
-      for (let t = 0; ; t++) {
-        const a = cartPoleAction(k, t);
-        const r = await env.step(a);
-        expected.step([a], r);
-        if (r.terminated || r.truncated) break;
-      }
-      expected.end(k, false);
-      if (k === 10) during = zipSizes(path);
-    }
-    env.detach("recording_stopped");
-    await recorder.close();
-    const [z, raw] = during["terminals.npy"]!;
     // Compressed per batch of episodes as they come (tiny CartPole batches gain little).
+    const [z, raw] = during["terminals.npy"]!;
     expect(z).toBeLessThan(raw);
     expectArrays(await dumpNpz(python!, path), expected, false);
   });

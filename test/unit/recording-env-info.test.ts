@@ -4,9 +4,8 @@ import type { TypedArray } from "../../envs/core/dtype.js";
 import type { Info, ResetResult, StepResult } from "../../envs/core/env.js";
 import { Box } from "../../envs/core/spaces/box.js";
 import { Discrete } from "../../envs/core/spaces/discrete.js";
-import { Recorder } from "../../recorders/recorder.js";
 import { RecordingEnv } from "../../recorders/recording-env.js";
-import type { RecordedEpisode, RecordingContext } from "../../recorders/types.js";
+import { createMemoryRecorder } from "../helpers/memory-recorder.js";
 
 /** Reuses one info object and one array in it for every call, as fast envs may. */
 class ReusingInfoEnv extends BaseEnv<TypedArray, number> {
@@ -42,25 +41,10 @@ class ReusingInfoEnv extends BaseEnv<TypedArray, number> {
 describe("RecordingEnv", () => {
   it("keeps each step's info as it was, even when the env reuses the object", async () => {
     const env = new RecordingEnv(new ReusingInfoEnv());
-    const episodes: RecordedEpisode[] = [];
-    const ctx: RecordingContext = {
-      envId: "Reuse-v0",
-      config: {},
-      observationSpace: env.observationSpace,
-      actionSpace: env.actionSpace,
-      policyId: "test",
-      metadata: {},
-    };
-    const recorder = new Recorder(
-      {
-        format: "memory",
-        path: "memory",
-        writeEpisode: async (e) => {
-          episodes.push(e);
-        },
-        close: async () => {},
-      },
-      ctx,
+    const { recorder, episodes } = createMemoryRecorder(
+      "Reuse-v0",
+      env.observationSpace,
+      env.actionSpace,
     );
     env.attach(recorder);
     await env.reset({ seed: 1 });

@@ -11,9 +11,9 @@ import { Tuple } from "../../envs/core/spaces/tuple.js";
 import { batchItem } from "../../envs/core/vector/batching.js";
 import { SyncVectorEnv } from "../../envs/core/vector/sync-vector-env.js";
 import { cloneValue } from "../../recorders/clone-value.js";
-import { Recorder } from "../../recorders/recorder.js";
 import { RecordingVectorEnv } from "../../recorders/recording-vector-env.js";
-import type { RecordedEpisode, RecordingContext } from "../../recorders/types.js";
+import type { RecordedEpisode } from "../../recorders/types.js";
+import { createMemoryRecorder } from "../helpers/memory-recorder.js";
 
 type Obs = { pos: Float64Array; n: number; t: [string, Uint8Array] };
 
@@ -84,25 +84,10 @@ async function record(numEnvs: number, maxLength: number, steps: number, logByte
     new SyncVectorEnv(Array.from({ length: numEnvs }, () => new MixedEnv(maxLength))),
     logBytes,
   );
-  const episodes: RecordedEpisode[] = [];
-  const ctx: RecordingContext = {
-    envId: "Mixed-v0",
-    config: {},
-    observationSpace: env.singleObservationSpace,
-    actionSpace: env.singleActionSpace,
-    policyId: "test",
-    metadata: {},
-  };
-  const recorder = new Recorder(
-    {
-      format: "memory",
-      path: "memory",
-      writeEpisode: async (e) => {
-        episodes.push(e);
-      },
-      close: async () => {},
-    },
-    ctx,
+  const { recorder, episodes } = createMemoryRecorder(
+    "Mixed-v0",
+    env.singleObservationSpace,
+    env.singleActionSpace,
   );
   env.attach(recorder);
   const space = env.singleObservationSpace;

@@ -1,0 +1,32 @@
+import type { Space } from "../../envs/core/spaces/space.js";
+import { Recorder } from "../../recorders/recorder.js";
+import type { RecordedEpisode, RecordingContext } from "../../recorders/types.js";
+
+/** A Recorder whose writer keeps every finished episode in `episodes`, for tests. */
+export function createMemoryRecorder(
+  envId: string,
+  observationSpace: Space,
+  actionSpace: Space,
+): { recorder: Recorder; episodes: RecordedEpisode[] } {
+  const episodes: RecordedEpisode[] = [];
+  const ctx: RecordingContext = {
+    envId,
+    config: {},
+    observationSpace,
+    actionSpace,
+    policyId: "test",
+    metadata: {},
+  };
+  const recorder = new Recorder(
+    {
+      format: "memory",
+      path: "memory",
+      writeEpisode: async (e) => {
+        episodes.push(e);
+      },
+      close: async () => {},
+    },
+    ctx,
+  );
+  return { recorder, episodes };
+}
