@@ -22,6 +22,7 @@ export function jsonTensor(arr: TypedArray, shape: readonly number[], offset = 0
   const n = shape[0]!;
   if (shape.length === 1) {
     if (n === 0) return "[]";
+    if (n === 1) return `[${jsonNumber(Number(arr[offset]))}]`;
     // Joining a plain array is V8's fastest path from numbers to text.
     const parts = new Array<number | string>(n);
     for (let i = 0; i < n; i++) {
@@ -40,24 +41,58 @@ export function jsonTensor(arr: TypedArray, shape: readonly number[], offset = 0
 
 /** A value of `space` as JSON: tensors as (nested) lists, Discrete as an integer, Dict as an object. */
 export function jsonSpaceValue(space: Space, value: SpaceValue): string {
+  return formatterOf(space)(value);
+}
+
+type Formatter = (value: SpaceValue) => string;
+
+// One formatter per space, built once: keys quoted and dispatch decided ahead of the
+// hot path (a recorder formats every transition's state and next_state).
+const formatters = new WeakMap<Space, Formatter>();
+
+function formatterOf(space: Space): Formatter {
+  let f = formatters.get(space);
+  if (!f) {
+    f = compileFormatter(space);
+    formatters.set(space, f);
+  }
+  return f;
+}
+
+function compileFormatter(space: Space): Formatter {
   switch (space.kind) {
     case "dict": {
-      const v = value as Record<string, SpaceValue>;
-      const parts = [...(space as Dict).spaces].map(
-        ([k, s]) => `${JSON.stringify(k)}:${jsonSpaceValue(s, v[k]!)}`,
-      );
-      return `{${parts.join(",")}}`;
+      const keys = [...(space as Dict).spaces.keys()];
+      const prefixes = keys.map((k, i) => `${i === 0 ? "" : ","}${JSON.stringify(k)}:`);
+      const fs = [...(space as Dict).spaces.values()].map(formatterOf);
+      return (value) => {
+        const v = value as Record<string, SpaceValue>;
+        let out = "{";
+        for (let i = 0; i < fs.length; i++) out += prefixes[i]! + fs[i]!(v[keys[i]!]!);
+        return `${out}}`;
+      };
     }
-    case "tuple":
-      return `[${(space as Tuple).spaces.map((s, i) => jsonSpaceValue(s, (value as SpaceValue[])[i]!)).join(",")}]`;
+    case "tuple": {
+      const fs = (space as Tuple).spaces.map(formatterOf);
+      return (value) => {
+        const v = value as SpaceValue[];
+        let out = "[";
+        for (let i = 0; i < fs.length; i++) out += (i === 0 ? "" : ",") + fs[i]!(v[i]!);
+        return `${out}]`;
+      };
+    }
     case "text":
-      return JSON.stringify(value);
+      return (value) => JSON.stringify(value);
     case "discrete":
-      return typeof value === "number"
-        ? jsonNumber(value)
-        : jsonNumber(Number((value as TypedArray)[0]));
-    default:
-      return jsonTensor(value as TypedArray, space.shape ?? []);
+      return (value) =>
+        typeof value === "number"
+          ? jsonNumber(value)
+          : jsonNumber(Number((value as TypedArray)[0]));
+    default: {
+      const shape = space.shape ?? [];
+      if (shape.length === 0) return (value) => jsonNumber(Number((value as TypedArray)[0]));
+      return (value) => jsonTensor(value as TypedArray, shape);
+    }
   }
 }
 

@@ -233,7 +233,10 @@ function actionMask(info: Info): string {
   const m = info.action_mask;
   if (m === undefined) return "null";
   if (isTypedArray(m) || Array.isArray(m)) {
-    return `[${Array.from(m as ArrayLike<unknown>, (x) => (x ? "true" : "false")).join(",")}]`;
+    const a = m as ArrayLike<unknown>;
+    let out = "[";
+    for (let i = 0; i < a.length; i++) out += (i === 0 ? "" : ",") + (a[i] ? "true" : "false");
+    return `${out}]`;
   }
   return jsonInfoValue(m);
 }
