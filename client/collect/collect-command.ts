@@ -63,7 +63,7 @@ export function collectCommand(): Command {
     .option("--seed <n>", "seed of episode 0 (episode k uses seed + k)", int("--seed", 0), 0)
     .option(
       "--num-envs <n>",
-      "sub-envs collecting in parallel (the dataset does not depend on it)",
+      "at most this many sub-envs collecting in parallel (the dataset does not depend on it)",
       int("--num-envs", 1),
       16,
     )
