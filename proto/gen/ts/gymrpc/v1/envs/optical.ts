@@ -69,7 +69,10 @@ export interface OpticalRoutingConfig {
   tRepair?:
     | number
     | undefined;
-  /** "flat" (default): the state in one float32 Box, keys in sorted order; "dict": the seed's Dict. */
+  /**
+   * "dict" (default): seed 001's state as a Dict (src, dst, slots_needed, est_remaining_time,
+   * is_disaster, paths: k per-path Dicts, action_mask); "flat": the same values in one float32 Box.
+   */
   observation?:
     | string
     | undefined;
