@@ -96,6 +96,57 @@ function compileFormatter(space: Space): Formatter {
   }
 }
 
+/** Row `row` of a batched value of `space` (as `space.batch(n)` lays it out) as JSON, without taking the row out. */
+export function jsonSpaceRow(space: Space, batch: SpaceValue, row: number): string {
+  let f = rowFormatters.get(space);
+  if (!f) {
+    f = compileRowFormatter(space);
+    rowFormatters.set(space, f);
+  }
+  return f(batch, row);
+}
+
+type RowFormatter = (batch: SpaceValue, row: number) => string;
+
+const rowFormatters = new WeakMap<Space, RowFormatter>();
+
+function compileRowFormatter(space: Space): RowFormatter {
+  switch (space.kind) {
+    case "dict": {
+      const keys = [...(space as Dict).spaces.keys()];
+      const prefixes = keys.map((k, i) => `${i === 0 ? "" : ","}${JSON.stringify(k)}:`);
+      const subs = [...(space as Dict).spaces.values()];
+      return (batch, row) => {
+        const b = batch as Record<string, SpaceValue>;
+        let out = "{";
+        for (let i = 0; i < subs.length; i++)
+          out += prefixes[i]! + jsonSpaceRow(subs[i]!, b[keys[i]!]!, row);
+        return `${out}}`;
+      };
+    }
+    case "tuple": {
+      const subs = (space as Tuple).spaces;
+      return (batch, row) => {
+        const b = batch as SpaceValue[];
+        let out = "[";
+        for (let i = 0; i < subs.length; i++)
+          out += (i === 0 ? "" : ",") + jsonSpaceRow(subs[i]!, b[i]!, row);
+        return `${out}]`;
+      };
+    }
+    case "text":
+      return (batch, row) => JSON.stringify((batch as string[])[row]);
+    case "discrete":
+      return (batch, row) => jsonNumber(Number((batch as TypedArray)[row]));
+    default: {
+      const shape = space.shape ?? [];
+      const size = shape.reduce((a, b) => a * b, 1);
+      if (shape.length === 0) return (batch, row) => jsonNumber(Number((batch as TypedArray)[row]));
+      return (batch, row) => jsonTensor(batch as TypedArray, shape, row * size);
+    }
+  }
+}
+
 /** An info value as JSON (flat typed arrays become lists; bool arrays come in as 0/1 numbers). */
 export function jsonInfoValue(v: InfoValue | undefined): string {
   if (v === undefined) return "null";

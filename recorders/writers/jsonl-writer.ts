@@ -4,7 +4,13 @@ import { gzip } from "node:zlib";
 import { isTypedArray } from "../../envs/core/dtype.js";
 import type { Info, InfoValue } from "../../envs/core/env.js";
 import { batchItem } from "../../envs/core/vector/batching.js";
-import { jsonInfoValue, jsonNumber, jsonObject, jsonSpaceValue } from "../json-values.js";
+import {
+  jsonInfoValue,
+  jsonNumber,
+  jsonObject,
+  jsonSpaceRow,
+  jsonSpaceValue,
+} from "../json-values.js";
 import type {
   DatasetWriter,
   RecordedEpisode,
@@ -62,7 +68,12 @@ export class JsonlWriter implements DatasetWriter {
   writeTransition(r: TransitionRecord): void {
     if (this.failed) throw this.failed;
     this.streamed.add(r.episodeId);
-    const line = this.line(r);
+    const { observationSpace, actionSpace } = this.ctx;
+    const line = this.line(r, {
+      state: jsonSpaceValue(observationSpace, r.observation),
+      action: jsonSpaceValue(actionSpace, r.action),
+      next: jsonSpaceValue(observationSpace, r.nextObservation),
+    });
     this.pending.push(line);
     this.pendingBytes += line.length;
     // .gz lines wait for their episode's member; plain lines go out this turn.
@@ -74,15 +85,12 @@ export class JsonlWriter implements DatasetWriter {
     }
   }
 
-  private line(r: TransitionRecord): string {
-    const { observationSpace, actionSpace } = this.ctx;
+  /** A transition's line, its state, action and next_state already formatted. */
+  private line(r: LineFields, text: { state: string; action: string; next: string }): string {
     return (
       `{"t":${r.t},"seed":${r.seed === undefined ? "null" : r.seed},` +
-      `"state":${jsonSpaceValue(observationSpace, r.observation)},` +
-      `"action":${jsonSpaceValue(actionSpace, r.action)},` +
-      `"reward":${jsonNumber(r.reward)},` +
-      `"next_state":${jsonSpaceValue(observationSpace, r.nextObservation)},` +
-      `"action_mask":${actionMask(r.info)},"meta":${this.meta(r)}}\n`
+      `"state":${text.state},"action":${text.action},"reward":${jsonNumber(r.reward)},` +
+      `"next_state":${text.next},"action_mask":${actionMask(r.info)},"meta":${this.meta(r)}}\n`
     );
   }
 
@@ -161,31 +169,38 @@ export class JsonlWriter implements DatasetWriter {
   private queueEpisodeLines(ep: RecordedEpisode): void {
     const { observationSpace, actionSpace } = this.ctx;
     const p = ep.policy;
+    // Each observation row is formatted once: it is one step's next_state and the next step's state.
+    let state = jsonSpaceRow(observationSpace, ep.observations, 0);
     for (let j = 0; j < ep.meta.length; j++) {
       const explore = p.wasExploratory[j]!;
-      const line = this.line({
-        t: this.nextT++,
-        step: j,
-        episodeId: ep.meta.episodeId,
-        subEnv: ep.meta.subEnv,
-        seed: ep.meta.seed,
-        observation: batchItem(observationSpace, ep.observations, j),
-        action: batchItem(actionSpace, ep.actions, j),
-        reward: ep.rewards[j]!,
-        nextObservation: batchItem(observationSpace, ep.observations, j + 1),
-        terminated: ep.terminations[j] === 1,
-        truncated: ep.truncations[j] === 1,
-        info: ep.infos[j] ?? {},
-        policy: {
-          behaviorProb: Number.isNaN(p.behaviorProb[j]!) ? undefined : p.behaviorProb[j],
-          epsilon: Number.isNaN(p.epsilon[j]!) ? undefined : p.epsilon[j],
-          wasExploratory: explore === 255 ? undefined : explore === 1,
-          greedyAction:
-            p.greedyActions === undefined ? undefined : batchItem(actionSpace, p.greedyActions, j),
-          policyId: p.policyIds[j],
-          meta: p.meta[j],
+      const next = jsonSpaceRow(observationSpace, ep.observations, j + 1);
+      const text = { state, action: jsonSpaceRow(actionSpace, ep.actions, j), next };
+      state = next;
+      const line = this.line(
+        {
+          t: this.nextT++,
+          step: j,
+          episodeId: ep.meta.episodeId,
+          subEnv: ep.meta.subEnv,
+          seed: ep.meta.seed,
+          reward: ep.rewards[j]!,
+          terminated: ep.terminations[j] === 1,
+          truncated: ep.truncations[j] === 1,
+          info: ep.infos[j] ?? {},
+          policy: {
+            behaviorProb: Number.isNaN(p.behaviorProb[j]!) ? undefined : p.behaviorProb[j],
+            epsilon: Number.isNaN(p.epsilon[j]!) ? undefined : p.epsilon[j],
+            wasExploratory: explore === 255 ? undefined : explore === 1,
+            greedyAction:
+              p.greedyActions === undefined
+                ? undefined
+                : batchItem(actionSpace, p.greedyActions, j),
+            policyId: p.policyIds[j],
+            meta: p.meta[j],
+          },
         },
-      });
+        text,
+      );
       this.pending.push(line);
       this.pendingBytes += line.length;
     }
@@ -205,7 +220,7 @@ export class JsonlWriter implements DatasetWriter {
   }
 
   // The meta object written directly as JSON: fixed keys first, then optional ones.
-  private meta(r: TransitionRecord): string {
+  private meta(r: LineFields): string {
     let out = "{";
     for (const k of Object.keys(r.info)) {
       if (k !== "action_mask") out += `${JSON.stringify(k)}:${jsonInfoValue(r.info[k])},`;
@@ -228,6 +243,9 @@ export class JsonlWriter implements DatasetWriter {
     return `${out}}`;
   }
 }
+
+/** What a line needs of a transition besides its formatted values. */
+type LineFields = Omit<TransitionRecord, "observation" | "action" | "nextObservation">;
 
 function actionMask(info: Info): string {
   const m = info.action_mask;

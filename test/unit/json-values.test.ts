@@ -6,7 +6,8 @@ import { MultiBinary } from "../../envs/core/spaces/multi-binary.js";
 import type { Space, SpaceValue } from "../../envs/core/spaces/space.js";
 import { Text } from "../../envs/core/spaces/text.js";
 import { Tuple } from "../../envs/core/spaces/tuple.js";
-import { jsonInfoValue, jsonSpaceValue } from "../../recorders/json-values.js";
+import { batchItem, createBatch, writeBatchItem } from "../../envs/core/vector/batching.js";
+import { jsonInfoValue, jsonSpaceRow, jsonSpaceValue } from "../../recorders/json-values.js";
 
 describe("jsonSpaceValue", () => {
   const space = new Dict(
@@ -50,5 +51,21 @@ describe("jsonSpaceValue", () => {
     expect(jsonInfoValue({ a: Float32Array.of(1.5), b: "x", c: true })).toBe(
       '{"a":[1.5],"b":"x","c":true}',
     );
+  });
+
+  it("jsonSpaceRow writes row i of a batch as jsonSpaceValue writes that row taken out", () => {
+    const batch = createBatch(space, 3);
+    const other = {
+      ...(value as object),
+      n: 1,
+      one: Float32Array.of(0.125),
+    } as unknown as SpaceValue;
+    writeBatchItem(space, batch, 0, value);
+    writeBatchItem(space, batch, 1, other);
+    writeBatchItem(space, batch, 2, value);
+    const rows = [0, 1, 2].map((i) => jsonSpaceValue(space, batchItem(space, batch, i)));
+    expect([0, 1, 2].map((i) => jsonSpaceRow(space, batch, i))).toEqual(rows);
+    expect(rows[0]).toBe(jsonSpaceValue(space, value));
+    expect(rows[1]).toBe(jsonSpaceValue(space, other));
   });
 });
