@@ -10,8 +10,15 @@ import { TYPED_CONFIGS } from "../../server/typed-configs.js";
 import { badActions } from "../helpers/bad-actions.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
 
-// Every registered env must pass this suite, through the real server and the real TS client.
-const ENV_IDS = createDefaultRegistry().ids();
+// Every registered env must pass this suite, through the real server and the real TS client,
+// with its default config and with the configs that change its spaces (camera images).
+const CASES: [string, Record<string, unknown>][] = [
+  ...createDefaultRegistry()
+    .ids()
+    .map((id): [string, Record<string, unknown>] => [id, {}]),
+  ["RobotReach-v0", { image_width: 32, image_height: 24 }],
+  ["PickPlace-v0", { image_width: 32, image_height: 24, randomize: true }],
+];
 
 /** Bytes of a value, for bit-for-bit comparisons (a Dict's keys too, in sorted order). */
 function bytesOf(v: SpaceValue): number[] {
@@ -44,7 +51,7 @@ async function rejectsWith(p: Promise<unknown>, code: Code): Promise<RemoteError
   return err as RemoteError;
 }
 
-describe.each(ENV_IDS)("compliance: %s", (envId) => {
+describe.each(CASES)("compliance: %s %j", (envId, config) => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer();
@@ -66,7 +73,7 @@ describe.each(ENV_IDS)("compliance: %s", (envId) => {
   });
 
   it("keeps observations in the observation space and ends episodes", async () => {
-    const env = await t.client.make(envId, { maxEpisodeSteps: 60 });
+    const env = await t.client.make(envId, { config, maxEpisodeSteps: 60 });
     const rng = createRng(1);
     let { observation } = await env.reset({ seed: 3 });
     expect(env.observationSpace.contains(observation)).toBe(true);
@@ -87,7 +94,7 @@ describe.each(ENV_IDS)("compliance: %s", (envId) => {
 
   it("gives the bit-identical trajectory for the same seed", async () => {
     const run = async () => {
-      const env = await t.client.make(envId);
+      const env = await t.client.make(envId, { config });
       const rng = createRng(7);
       const out: number[][] = [bytesOf((await env.reset({ seed: 42 })).observation)];
       for (let i = 0; i < 40; i++) {
@@ -102,7 +109,7 @@ describe.each(ENV_IDS)("compliance: %s", (envId) => {
   });
 
   it("continues the RNG stream on an unseeded reset", async () => {
-    const env = await t.client.make(envId);
+    const env = await t.client.make(envId, { config });
     const a = bytesOf((await env.reset({ seed: 5 })).observation);
     const b = bytesOf((await env.reset()).observation);
     const c = bytesOf((await env.reset({ seed: 5 })).observation);
@@ -112,7 +119,7 @@ describe.each(ENV_IDS)("compliance: %s", (envId) => {
   });
 
   it("rejects step before reset with FAILED_PRECONDITION and stays usable", async () => {
-    const env = await t.client.make(envId);
+    const env = await t.client.make(envId, { config });
     const err = await rejectsWith(
       env.step(env.actionSpace.sample(createRng(0)) as never),
       Code.FAILED_PRECONDITION,
@@ -124,14 +131,14 @@ describe.each(ENV_IDS)("compliance: %s", (envId) => {
   });
 
   it("treats close twice as harmless", async () => {
-    const env = await t.client.make(envId);
+    const env = await t.client.make(envId, { config });
     await env.reset({ seed: 0 });
     await env.close();
     await env.close();
   });
 
   it("rejects each kind of bad action with INVALID_ARGUMENT naming the element, session still usable", async () => {
-    const env = await t.client.make(envId);
+    const env = await t.client.make(envId, { config });
     await env.reset({ seed: 0 });
     const bad = badActions(env.actionSpace);
     expect(bad.length).toBeGreaterThan(0);
@@ -147,9 +154,9 @@ describe.each(ENV_IDS)("compliance: %s", (envId) => {
 
   it("runs vectorized with NEXT_STEP autoreset, identical to separate envs seeded seed + i", async () => {
     const n = 3;
-    const vec = await t.client.makeVec(envId, n, { maxEpisodeSteps: 15 });
+    const vec = await t.client.makeVec(envId, n, { config, maxEpisodeSteps: 15 });
     const singles = await Promise.all(
-      Array.from({ length: n }, () => t.client.make(envId, { maxEpisodeSteps: 15 })),
+      Array.from({ length: n }, () => t.client.make(envId, { config, maxEpisodeSteps: 15 })),
     );
     const v0 = await vec.reset({ seed: 10 });
     const s0 = await Promise.all(singles.map((e, i) => e.reset({ seed: 10 + i })));
