@@ -1,4 +1,4 @@
-import { allocate, type TypedArray } from "../envs/core/dtype.js";
+import { allocate, setInt64Halves, type TypedArray } from "../envs/core/dtype.js";
 import type { Dict } from "../envs/core/spaces/dict.js";
 import type { Space, SpaceValue } from "../envs/core/spaces/space.js";
 import type { Tuple } from "../envs/core/spaces/tuple.js";
@@ -47,11 +47,7 @@ function tensorColumns(space: Space): Columns {
     buf = next;
     if (big) halves = new Int32Array(buf.buffer);
   };
-  const putBig = (k: number, v: number) => {
-    const hi = Math.floor(v / 4294967296);
-    halves![2 * k] = v - hi * 4294967296;
-    halves![2 * k + 1] = hi;
-  };
+  const putBig = (k: number, v: number) => setInt64Halves(halves!, k, v);
   const put = (src: ArrayLike<number | bigint> | number, offset: number) => {
     grow();
     const o = rows * width;

@@ -56,7 +56,7 @@ export class Recorder {
 
   /** An assembler for (sub-)env `subEnv`. */
   assembler(subEnv: number): EpisodeAssembler {
-    return new EpisodeAssembler(this.ctx, subEnv, () => this.started++);
+    return new EpisodeAssembler(this.ctx, subEnv, () => this.nextEpisodeId());
   }
 
   /** Hands out the next dataset-wide episode id (ids follow the order episodes start in). */

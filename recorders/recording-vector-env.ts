@@ -177,8 +177,8 @@ export class RecordingVectorEnv implements VectorEnv {
     policy: StepPolicyInfo | undefined,
   ): Promise<void> | undefined {
     const log = this.log!;
-    // The log keeps infos by reference: copy the rare non-empty ones (envs may reuse their buffers).
-    const info = hasKeys(r.info) ? copyInfo(r.info) : undefined;
+    // The log keeps infos by reference: envs may reuse theirs, so non-empty ones are copied.
+    const info = copyInfo(r.info);
     const k = log.push(r.observation, actions, r.reward, r.terminated, r.truncated, info, policy);
     const space = this.singleActionSpace;
     const streams = rec.streamsTransitions && before !== undefined;
@@ -237,9 +237,4 @@ export class RecordingVectorEnv implements VectorEnv {
     }
     log.release(first);
   }
-}
-
-function hasKeys(o: object): boolean {
-  for (const _ in o) return true;
-  return false;
 }

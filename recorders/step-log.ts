@@ -1,4 +1,10 @@
-import { allocate, type DtypeName, type TypedArray } from "../envs/core/dtype.js";
+import {
+  allocate,
+  DTYPES,
+  type DtypeName,
+  setInt64Halves,
+  type TypedArray,
+} from "../envs/core/dtype.js";
 import type { Info } from "../envs/core/env.js";
 import type { Dict } from "../envs/core/spaces/dict.js";
 import type { Space, SpaceValue } from "../envs/core/spaces/space.js";
@@ -89,12 +95,8 @@ class LeafChunk {
       for (let j = 0; j < this.stride; j++) this.data[o + j] = (src as string[])[j] ?? "";
     } else if (this.halves && !isBig(src)) {
       const h = this.halves;
-      for (let j = 0; j < this.stride; j++) {
-        const v = Number((src as Float64Array)[j]);
-        const hi = Math.floor(v / 4294967296);
-        h[2 * (o + j)] = v - hi * 4294967296;
-        h[2 * (o + j) + 1] = hi;
-      }
+      for (let j = 0; j < this.stride; j++)
+        setInt64Halves(h, o + j, Number((src as Float64Array)[j]));
     } else if (!this.halves && isBig(src)) {
       const d = this.data as Float64Array;
       for (let j = 0; j < this.stride; j++) d[o + j] = Number((src as BigInt64Array)[j]);
@@ -172,8 +174,7 @@ export class StepLog {
 
   /** Bytes one entry takes (observations, actions, rewards and flags of every sub-env). */
   get entryBytes(): number {
-    const bytes = (l: Leaf) =>
-      l.width * (l.dtype === "text" ? 16 : allocate(l.dtype, 0).BYTES_PER_ELEMENT);
+    const bytes = (l: Leaf) => l.width * (l.dtype === "text" ? 16 : DTYPES[l.dtype].itemSize);
     const sum = (ls: Leaf[]) => ls.reduce((a, l) => a + bytes(l), 0);
     return this.numEnvs * (sum(this.obsLeaves) + sum(this.actLeaves) + 10);
   }

@@ -133,3 +133,13 @@ export function shapeSize(shape: readonly number[]): number {
   for (const d of shape) n *= d;
   return n;
 }
+
+/**
+ * Writes integer `v` as element k of a 64-bit integer array viewed as 32-bit halves
+ * (little-endian): no BigInt per element on hot paths.
+ */
+export function setInt64Halves(halves: Int32Array, k: number, v: number): void {
+  const hi = Math.floor(v / 4294967296);
+  halves[2 * k] = v - hi * 4294967296;
+  halves[2 * k + 1] = hi;
+}

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { promisify } from "node:util";
 import { constants, deflateRaw, type ZlibOptions } from "node:zlib";
-import { crc32Combine, crcOf } from "./npz-zip.js";
+import { crc32Combine, crcOf, STORED_BLOCK_OVERHEAD, storedBlockHeader } from "./npz-zip.js";
 
 const deflateRawPromise = promisify(deflateRaw);
 
@@ -161,12 +161,8 @@ export function storedSegment(data: Buffer): Segment {
   let size = 0;
   for (let o = 0; o < data.length; o += STORED_MAX) {
     const n = Math.min(STORED_MAX, data.length - o);
-    const head = Buffer.allocUnsafe(5);
-    head[0] = 0; // not final, stored
-    head.writeUInt16LE(n, 1);
-    head.writeUInt16LE(~n & STORED_MAX, 3);
-    parts.push(head, data.subarray(o, o + n));
-    size += 5 + n;
+    parts.push(storedBlockHeader(n), data.subarray(o, o + n));
+    size += STORED_BLOCK_OVERHEAD + n;
   }
   return { parts, size, rawSize: data.length, crc: crcOf(data) };
 }

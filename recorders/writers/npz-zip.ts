@@ -24,14 +24,18 @@ export const FINAL_BLOCK: Buffer = Buffer.from([0x03, 0x00]);
 /** Bytes a stored (uncompressed, non-final) deflate block adds before its data. */
 export const STORED_BLOCK_OVERHEAD = 5;
 
+/** The 5-byte header of a non-final stored deflate block of `length` bytes (at most 65535). */
+export function storedBlockHeader(length: number): Buffer {
+  if (length > U16) throw new RangeError("a stored deflate block holds at most 65535 bytes");
+  const out = Buffer.alloc(STORED_BLOCK_OVERHEAD);
+  out.writeUInt16LE(length, 1);
+  out.writeUInt16LE(~length & U16, 3);
+  return out;
+}
+
 /** A non-final stored deflate block holding `data` (at most 65535 bytes). */
 export function storedBlock(data: Buffer): Buffer {
-  if (data.length > U16) throw new RangeError("a stored deflate block holds at most 65535 bytes");
-  const out = Buffer.alloc(STORED_BLOCK_OVERHEAD + data.length);
-  out.writeUInt16LE(data.length, 1);
-  out.writeUInt16LE(~data.length & U16, 3);
-  data.copy(out, STORED_BLOCK_OVERHEAD);
-  return out;
+  return Buffer.concat([storedBlockHeader(data.length), data]);
 }
 
 /** Multiplies two polynomials modulo the CRC-32 polynomial (zlib's multmodp). */

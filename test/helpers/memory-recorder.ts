@@ -2,6 +2,15 @@ import type { Space } from "../../envs/core/spaces/space.js";
 import { Recorder } from "../../recorders/recorder.js";
 import type { RecordedEpisode, RecordingContext } from "../../recorders/types.js";
 
+/** A recording context for tests: no config or metadata, policy "test". */
+export function testContext(
+  envId: string,
+  observationSpace: Space,
+  actionSpace: Space,
+): RecordingContext {
+  return { envId, config: {}, observationSpace, actionSpace, policyId: "test", metadata: {} };
+}
+
 /** A Recorder whose writer keeps every finished episode in `episodes`, for tests. */
 export function createMemoryRecorder(
   envId: string,
@@ -9,14 +18,7 @@ export function createMemoryRecorder(
   actionSpace: Space,
 ): { recorder: Recorder; episodes: RecordedEpisode[] } {
   const episodes: RecordedEpisode[] = [];
-  const ctx: RecordingContext = {
-    envId,
-    config: {},
-    observationSpace,
-    actionSpace,
-    policyId: "test",
-    metadata: {},
-  };
+  const ctx = testContext(envId, observationSpace, actionSpace);
   const recorder = new Recorder(
     {
       format: "memory",

@@ -17,13 +17,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Box } from "../../envs/core/spaces/box.js";
 import { Dict } from "../../envs/core/spaces/dict.js";
 import { Discrete } from "../../envs/core/spaces/discrete.js";
-import type { Space } from "../../envs/core/spaces/space.js";
 import { Text } from "../../envs/core/spaces/text.js";
 import { Tuple } from "../../envs/core/spaces/tuple.js";
 import { createDefaultRegistry } from "../../envs/default-registry.js";
 import { Recorder } from "../../recorders/recorder.js";
 import { RecordingEnv } from "../../recorders/recording-env.js";
-import type { RecordingContext } from "../../recorders/types.js";
 import { WRITERS } from "../../recorders/writers/index.js";
 import {
   createNpzWriter,
@@ -31,6 +29,7 @@ import {
   recoverNpz,
 } from "../../recorders/writers/npz-writer.js";
 import { crc32Combine } from "../../recorders/writers/npz-zip.js";
+import { testContext } from "../helpers/memory-recorder.js";
 import {
   boxEpisode,
   cartPoleAction,
@@ -63,14 +62,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const ctxOf = (envId: string, observationSpace: Space, actionSpace: Space): RecordingContext => ({
-  envId,
-  config: {},
-  observationSpace,
-  actionSpace,
-  policyId: "test",
-  metadata: {},
-});
+const ctxOf = testContext;
 
 describe("crc32Combine", () => {
   it("equals the CRC of the concatenation", () => {
