@@ -45,7 +45,7 @@ export function collectCommand(): Command {
     .option("--episodes <n>", "episodes to collect", int("--episodes", 1), 50)
     .option(
       "--steps <n>",
-      "steps per episode (0: the env's own limit; default 50, the env's own limit for the robot envs)",
+      "steps per episode (0: the env's own limit; default 50, the env's own limit for the robot and optical envs)",
       int("--steps", 0),
     )
     .option(
@@ -88,8 +88,17 @@ export function collectCommand(): Command {
     });
 }
 
-/** Envs whose episodes keep their own limit unless --steps is given (seed 002's max_steps 200). */
-export const OWN_LIMIT_ENVS: readonly string[] = ["RobotReach-v0", "PickPlace-v0"];
+/**
+ * Envs whose episodes keep their own limit unless --steps is given: seed 002's
+ * max_steps 200, and OpticalRouting-v0's requests_per_episode (1000), whose
+ * reset loads the network with 1000 warm-up requests that a 50-step episode
+ * would waste.
+ */
+export const OWN_LIMIT_ENVS: readonly string[] = [
+  "RobotReach-v0",
+  "PickPlace-v0",
+  "OpticalRouting-v0",
+];
 
 interface CollectFlags {
   env: string;
@@ -151,7 +160,7 @@ export async function runCollect(o: CollectFlags): Promise<number> {
   if (o.bw) config.bandwidth = o.bw;
   if (o.duration !== undefined) config.flow_duration = o.duration;
 
-  // Seed 000's 50 steps by default; seed 002's robot episodes run to their own limit.
+  // Seed 000's 50 steps by default; robot and optical episodes run to their own limit.
   const steps = o.steps ?? (OWN_LIMIT_ENVS.includes(o.env) ? 0 : 50);
   const out = o.out.replace(/[\\/]+$/, "");
   const embedded = o.server

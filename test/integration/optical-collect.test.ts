@@ -56,17 +56,17 @@ const PATH = [
 ];
 
 describe("seed 001 acceptance: gymrpc collect --env OpticalRouting-v0", () => {
-  it("creates offline_data.jsonl whose transitions match the schema with every meta field", async () => {
+  it("creates offline_data.jsonl (episodes of the env's 1000 requests) whose transitions match the schema with every meta field", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gymrpc-optical-"));
     const out = await collect(
       dir,
       ...["--env", "OpticalRouting-v0", "--policy", "ksp-ff", "--epsilon-mix", "0.1"],
-      ...["--out", "offline_data.jsonl"],
+      ...["--episodes", "5", "--out", "offline_data.jsonl"],
     );
     expect(existsSync(join(dir, "offline_data.jsonl"))).toBe(true);
-    expect(out.stdout).toMatch(/Saved expert dataset to .*offline_data\.jsonl with 2500 samples/);
+    expect(out.stdout).toMatch(/Saved expert dataset to .*offline_data\.jsonl with 5000 samples/);
     const rows = read(join(dir, "offline_data.jsonl"));
-    expect(rows).toHaveLength(2500);
+    expect(rows).toHaveLength(5000);
     const first = JSON.parse(readFileSync(join(dir, "offline_data.jsonl"), "utf8").split("\n")[0]!);
     expect(Object.keys(first)).toEqual([
       "t",
