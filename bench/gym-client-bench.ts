@@ -2,6 +2,7 @@ import { credentials } from "@grpc/grpc-js";
 import { connect } from "../client/connect.js";
 import type { RecordOptions } from "../client/recording.js";
 import { createRng } from "../envs/core/rng.js";
+import { createBatch, writeBatchItem } from "../envs/core/vector/batching.js";
 import { encodeTensor } from "../proto/codec/tensor-codec.js";
 import {
   EnvServiceClient,
@@ -73,7 +74,7 @@ export async function unaryStepLatency(target: string, iterations: number): Prom
   return stats;
 }
 
-/** Throughput of a vectorized CartPole session driven with random actions. */
+/** Throughput of a vectorized session driven with random actions. */
 export interface VectorThroughput {
   readonly numEnvs: number;
   readonly stepsPerSecond: number;
@@ -82,21 +83,27 @@ export interface VectorThroughput {
   readonly closeSeconds: number;
 }
 
-/** Env-steps per second of a vectorized CartPole session of `numEnvs` sub-envs at `target`. */
+/** Env-steps per second of a vectorized session of `numEnvs` sub-envs of `envId` (CartPole-v1) at `target`. */
 export async function vectorThroughput(
   target: string,
   numEnvs: number,
   seconds: number,
   record?: RecordOptions,
+  envId = "CartPole-v1",
 ): Promise<VectorThroughput> {
   const client = connect(target);
-  const env = await client.makeVec("CartPole-v1", numEnvs, record ? { record } : {});
+  const env = await client.makeVec(envId, numEnvs, record ? { record } : {});
   await env.reset({ seed: 0 });
   const rng = createRng(1);
-  // One byte per action: uint8 casts safely to the space's int64.
-  const batches = Array.from({ length: 16 }, () =>
-    Uint8Array.from({ length: numEnvs }, () => rng.integers(0, 2)),
-  );
+  const space = env.singleActionSpace;
+  const batches = Array.from({ length: 16 }, () => {
+    // CartPole: one byte per action (uint8 casts safely to the space's int64).
+    if (envId === "CartPole-v1")
+      return Uint8Array.from({ length: numEnvs }, () => rng.integers(0, 2));
+    const batch = createBatch(space, numEnvs);
+    for (let i = 0; i < numEnvs; i++) writeBatchItem(space, batch, i, space.sample(rng));
+    return batch;
+  });
   let i = 0;
   const once = () => env.step(batches[i++ & 15]!);
   // Size the run to about `seconds` from a short calibration.

@@ -9,6 +9,7 @@ import { npzTransitionsPerSecond } from "./npz-writer-bench.js";
 import { runOpticalBench, SEED_RATE } from "./optical-bench.js";
 import { runPythonBench } from "./python-bench-runner.js";
 import { inProcessRecordingRates } from "./recording-bench.js";
+import { printRecordingCosts, recordingCostSweep } from "./recording-cost-bench.js";
 import { runRobotBench } from "./robot-bench.js";
 import type { LatencyStats } from "./stats.js";
 
@@ -107,6 +108,24 @@ try {
     `  (the recording session's close, which compresses the dataset: ${offOn.closeSeconds.map((x) => `${x.toFixed(2)} s`).join(", ")})`,
   );
   results.recording = { off: recOff, on: recOn, closeSeconds: offOn.closeSeconds };
+
+  console.log(
+    "\nRecording cost by sub-env count over gRPC (npz), alternating off/on runs: CartPole-v1 (~22-step episodes) and SdnRouting-v0 (seed 000's shape, 50-step episodes):",
+  );
+  const costs = [
+    ...(await recordingCostSweep(gym.info.tcp, "CartPole-v1", quick ? [1, 64] : [1, 16, 64, 256], {
+      seconds: quick ? 0.5 : 1.5,
+      rounds: quick ? 1 : 2,
+      format: "npz",
+    })),
+    ...(await recordingCostSweep(gym.info.tcp, "SdnRouting-v0", quick ? [1, 64] : [1, 16, 64], {
+      seconds: quick ? 0.5 : 1.5,
+      rounds: quick ? 1 : 2,
+      format: "npz",
+    })),
+  ];
+  printRecordingCosts(costs);
+  results.recordingCost = costs;
 
   console.log(
     "\nRecording in process (no gRPC), batched CartPole at 1024 envs: the recorder alone (a writer that keeps nothing) and npz:",
