@@ -5,9 +5,9 @@ import { pathToFileURL } from "node:url";
 import { Box } from "../envs/core/spaces/box.js";
 import type { RecordedEpisode, RecordingContext } from "../recorders/types.js";
 import { SCHEMA_VERSION } from "../recorders/types.js";
-import { encodeEpisode } from "../recorders/writers/h5-codec.js";
 import { shutdownH5Workers } from "../recorders/writers/h5-host.js";
 import type { H5Format } from "../recorders/writers/h5-journal.js";
+import { RecordSlab } from "../recorders/writers/h5-record.js";
 import { describeSpace } from "../recorders/writers/h5-spaces.js";
 import { H5Writer } from "../recorders/writers/h5-writer.js";
 
@@ -108,18 +108,23 @@ export async function hdf5TransitionsPerSecond(opts: {
 
 /**
  * Transitions per second the event loop can hand to an HDF5-based writer:
- * writeEpisode's synchronous part (encoding each episode into one
- * transferable buffer) on the same synthetic episodes, everything else being
- * in the worker thread.
+ * writeEpisode's synchronous part (encoding each episode into a record of a
+ * transferable buffer, full buffers handed out) on the same synthetic
+ * episodes, everything else being in the worker thread.
  */
 export function hdf5EventLoopTransitionsPerSecond(transitions = 200_000): number {
   const episodes = Math.ceil(transitions / STEPS);
   const templates = Array.from({ length: 16 }, (_, k) => syntheticEpisode(k));
   const obs = describeSpace(ctx.observationSpace);
   const act = describeSpace(ctx.actionSpace);
-  for (let k = 0; k < 2000; k++) encodeEpisode(templates[k % 16]!, obs, act);
+  const slab = new RecordSlab();
+  const encode = (k: number) => {
+    slab.append(templates[k % 16]!, obs, act);
+    if (slab.hasFull) slab.take(false);
+  };
+  for (let k = 0; k < 2000; k++) encode(k);
   const t0 = performance.now();
-  for (let k = 0; k < episodes; k++) encodeEpisode(templates[k % 16]!, obs, act);
+  for (let k = 0; k < episodes; k++) encode(k);
   return (episodes * STEPS) / ((performance.now() - t0) / 1000);
 }
 

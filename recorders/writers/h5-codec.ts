@@ -4,18 +4,6 @@ import type { SpaceValue } from "../../envs/core/spaces/space.js";
 import type { RecordedEpisode } from "../types.js";
 import { type SpaceLeaf, type SpaceSpec, spaceLeaves } from "./h5-spaces.js";
 
-/**
- * Episodes cross to the HDF5 worker, and into its journal, as one binary
- * record each: a 16-byte prefix (magic "GEP1", kind, payload length, CRC-32
- * of the payload), a JSON header naming every column, then the columns'
- * bytes, each 8-byte aligned. The same bytes are the journal's records.
- */
-export const RECORD_MAGIC = 0x31504547;
-/** Size of a record's fixed prefix. */
-export const RECORD_PREFIX = 16;
-/** Record kinds. */
-export const RecordKind = { episode: 1, header: 2 } as const;
-
 /** What a column holds. */
 export type ColumnRole =
   | "obs"
@@ -72,8 +60,18 @@ export interface EpisodeMetaJson {
   readonly resetInfo: unknown;
 }
 
+/** The numeric metadata of an episode, read without parsing any JSON. */
+export type EpisodeHead = Pick<
+  EpisodeMetaJson,
+  "episodeId" | "seed" | "subEnv" | "length" | "totalReturn" | "success"
+>;
+
 /** An episode as the worker sees it. */
 export interface DecodedEpisode {
+  readonly head: EpisodeHead;
+  /** The columns' descriptions, one array shared by the episodes of one column layout (a cache key). */
+  readonly descs: readonly ColumnDesc[];
+  /** Every metadata field (its JSON part is parsed on first use: the flat layout never needs it). */
   readonly meta: EpisodeMetaJson;
   readonly columns: readonly Column[];
 }
@@ -89,9 +87,10 @@ export function toJsonSafe(v: unknown): unknown {
   return typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
 }
 
-interface Pending {
-  desc: Omit<ColumnDesc, "offset" | "byteLength">;
-  bytes: TypedArray | undefined;
+/** A column of an episode about to be encoded: its description and its values. */
+export interface PendingColumn {
+  readonly desc: Omit<ColumnDesc, "offset" | "byteLength">;
+  readonly bytes: TypedArray | undefined;
 }
 
 function convert(arr: TypedArray, dtype: DtypeName): TypedArray {
@@ -123,8 +122,8 @@ function spaceColumns(
   spec: SpaceSpec,
   value: SpaceValue,
   rows: number,
-): Pending[] {
-  return spaceLeaves(spec).map((leaf) => {
+): PendingColumn[] {
+  return leavesOf(spec).map((leaf) => {
     const v = leafValue(value, leaf);
     const shape = [rows, ...leaf.rowShape];
     if (leaf.dtype === "string") {
@@ -159,10 +158,10 @@ const sameKind = (a: InfoKind, b: InfoKind | undefined) =>
   (a.k !== "arr" || (b.k === "arr" && a.ctor === b.ctor && a.len === b.len));
 
 /** Columns of the info keys every step carries with one numeric kind (T + 1 rows, row 0 the reset info). */
-function infoColumns(reset: Info, infos: readonly Info[], path: string[] = []): Pending[] {
+function infoColumns(reset: Info, infos: readonly Info[], path: string[] = []): PendingColumn[] {
   const first = infos[0];
   if (!first) return [];
-  const out: Pending[] = [];
+  const out: PendingColumn[] = [];
   for (const key of Object.keys(first)) {
     const kind = infoKind(first[key]);
     if (!kind || !infos.every((info) => sameKind(kind, infoKind(info[key])))) continue;
@@ -213,34 +212,29 @@ function infoColumns(reset: Info, infos: readonly Info[], path: string[] = []): 
   return out;
 }
 
-const pad8 = (n: number) => (n + 7) & ~7;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-/** JSON.stringify keeping ±Infinity and NaN (as {"$num": "Infinity"}), e.g. Box bounds. */
-function stringify(value: unknown): string {
-  return JSON.stringify(value, (_k, v) =>
-    typeof v === "number" && !Number.isFinite(v) ? { $num: String(v) } : v,
-  );
+/** True when some value is not NaN (a loop: called on every episode). */
+function anyKnown(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isNaN(a[i])) return true;
+  return false;
 }
 
-/** JSON.parse undoing {@link stringify}'s number tags. */
-function parse(text: string): unknown {
-  return JSON.parse(text, (_k, v) =>
-    v && typeof v === "object" && typeof v.$num === "string" && Object.keys(v).length === 1
-      ? Number(v.$num)
-      : v,
-  );
+const leafCache = new WeakMap<SpaceSpec, SpaceLeaf[]>();
+
+/** A space's leaves, computed once per described space. */
+function leavesOf(spec: SpaceSpec): SpaceLeaf[] {
+  let leaves = leafCache.get(spec);
+  if (!leaves) leafCache.set(spec, (leaves = spaceLeaves(spec)));
+  return leaves;
 }
 
-/** Encodes a finished episode as one record (main thread; copies the columns once). */
-export function encodeEpisode(
+/** The columns of a finished episode, in record order (views of its arrays, converted where needed). */
+export function episodeColumns(
   ep: RecordedEpisode,
   observationSpace: SpaceSpec,
   actionSpace: SpaceSpec,
-): ArrayBuffer {
+): PendingColumn[] {
   const T = ep.meta.length;
-  const cols: Pending[] = [
+  const cols: PendingColumn[] = [
     ...spaceColumns("obs", observationSpace, ep.observations, T + 1),
     ...spaceColumns("act", actionSpace, ep.actions, T),
     { desc: { role: "rewards", path: [], dtype: "float64", shape: [T] }, bytes: ep.rewards },
@@ -253,12 +247,12 @@ export function encodeEpisode(
     ...infoColumns(ep.meta.resetInfo, ep.infos),
   ];
   const p = ep.policy;
-  if (p.behaviorProb.some((v) => !Number.isNaN(v)))
+  if (anyKnown(p.behaviorProb))
     cols.push({
       desc: { role: "behavior_prob", path: [], dtype: "float64", shape: [T] },
       bytes: p.behaviorProb,
     });
-  if (p.epsilon.some((v) => !Number.isNaN(v)))
+  if (anyKnown(p.epsilon))
     cols.push({
       desc: { role: "epsilon", path: [], dtype: "float64", shape: [T] },
       bytes: p.epsilon,
@@ -283,99 +277,5 @@ export function encodeEpisode(
       bytes: undefined,
     });
   }
-  const m = ep.meta;
-  const meta: EpisodeMetaJson = {
-    episodeId: m.episodeId,
-    seed: m.seed ?? null,
-    envId: m.envId,
-    config: m.config,
-    policyId: m.policyId,
-    subEnv: m.subEnv,
-    length: m.length,
-    // JSON has no NaN or Infinity: those travel as strings (decodeEpisode turns them back).
-    totalReturn: Number.isFinite(m.totalReturn)
-      ? m.totalReturn
-      : (String(m.totalReturn) as unknown as number),
-    terminationReason: m.terminationReason,
-    success: m.success ?? null,
-    trajectoryHash: m.trajectoryHash,
-    schemaVersion: m.schemaVersion,
-    startedAt: m.startedAt,
-    endedAt: m.endedAt,
-    resetInfo: toJsonSafe(m.resetInfo),
-  };
-  // Column offsets count from the start of the column area, which follows the JSON.
-  let off = 0;
-  const columns = cols.map((c) => {
-    // The descriptors are this call's own objects: completed in place rather than copied.
-    const d = c.desc as unknown as { offset: number; byteLength: number };
-    d.offset = off;
-    d.byteLength = c.bytes?.byteLength ?? 0;
-    off += pad8(d.byteLength);
-    return d as unknown as ColumnDesc;
-  });
-  const json = encoder.encode(JSON.stringify({ meta, columns }));
-  const base = pad8(RECORD_PREFIX + 4 + json.length);
-  const buf = new ArrayBuffer(base + off);
-  const u8 = new Uint8Array(buf);
-  const dv = new DataView(buf);
-  dv.setUint32(0, RECORD_MAGIC, true);
-  dv.setUint32(4, RecordKind.episode, true);
-  dv.setUint32(8, buf.byteLength - RECORD_PREFIX, true);
-  dv.setUint32(RECORD_PREFIX, json.length, true);
-  u8.set(json, RECORD_PREFIX + 4);
-  cols.forEach((c, i) => {
-    if (c.bytes) {
-      u8.set(
-        new Uint8Array(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength),
-        base + columns[i]!.offset,
-      );
-    }
-  });
-  return buf;
-}
-
-/** Encodes a JSON value as a record of `kind` (the journal's header). */
-export function encodeJsonRecord(kind: number, value: unknown): ArrayBuffer {
-  const json = new TextEncoder().encode(stringify(value));
-  const buf = new ArrayBuffer(pad8(RECORD_PREFIX + 4 + json.length));
-  const dv = new DataView(buf);
-  dv.setUint32(0, RECORD_MAGIC, true);
-  dv.setUint32(4, kind, true);
-  dv.setUint32(8, buf.byteLength - RECORD_PREFIX, true);
-  dv.setUint32(RECORD_PREFIX, json.length, true);
-  new Uint8Array(buf).set(json, RECORD_PREFIX + 4);
-  return buf;
-}
-
-/** The kind of a record and its JSON header. */
-export function recordJson(buf: ArrayBuffer): { kind: number; json: unknown } {
-  const dv = new DataView(buf);
-  if (dv.getUint32(0, true) !== RECORD_MAGIC) throw new Error("not a gymrpc episode record");
-  const len = dv.getUint32(RECORD_PREFIX, true);
-  const text = new TextDecoder().decode(new Uint8Array(buf, RECORD_PREFIX + 4, len));
-  return { kind: dv.getUint32(4, true), json: parse(text) };
-}
-
-/** Decodes an episode record into views of its columns. */
-export function decodeEpisode(buf: ArrayBuffer): DecodedEpisode {
-  const dv = new DataView(buf);
-  if (dv.getUint32(0, true) !== RECORD_MAGIC) throw new Error("not a gymrpc episode record");
-  const len = dv.getUint32(RECORD_PREFIX, true);
-  const text = decoder.decode(new Uint8Array(buf, RECORD_PREFIX + 4, len));
-  const { meta, columns } = JSON.parse(text) as { meta: EpisodeMetaJson; columns: ColumnDesc[] };
-  const base = pad8(RECORD_PREFIX + 4 + len);
-  return {
-    meta: Object.assign(meta, { totalReturn: Number(meta.totalReturn) }),
-    columns: columns.map((c) => {
-      // Parsed objects of our own: the view is added in place.
-      const col = c as ColumnDesc & { data: TypedArray | undefined };
-      if (c.dtype === "string") col.data = undefined;
-      else {
-        const info = DTYPES[c.dtype];
-        col.data = new info.ctor(buf, base + c.offset, c.byteLength / info.itemSize);
-      }
-      return col;
-    }),
-  };
+  return cols;
 }

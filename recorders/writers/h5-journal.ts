@@ -11,7 +11,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import * as zlib from "node:zlib";
-import { RECORD_MAGIC, RECORD_PREFIX } from "./h5-codec.js";
+import { RECORD_MAGIC, RECORD_PREFIX } from "./h5-record.js";
 
 /** The HDF5-based dataset formats. */
 export type H5Format = "hdf5" | "d4rl" | "minari";
@@ -83,19 +83,34 @@ export class JournalWriter {
     return j;
   }
 
-  /** Appends sealed records in one write; they survive a crash of this process once it returns. */
+  /**
+   * Seals records and appends them in one write; they survive a crash of this
+   * process once it returns. Records that lie back to back in one buffer (a
+   * slab's) go out as one piece.
+   */
   append(records: readonly Uint8Array[]): void {
     if (this.fd === undefined) throw new Error("journal is closed");
-    for (const r of records) sealRecord(r);
-    // One gathered write (no copy); a short write finishes record by record.
-    let done = records.length > 1 ? writevSync(this.fd, records as Uint8Array[]) : 0;
+    const pieces: Uint8Array[] = [];
+    let run: Uint8Array | undefined;
     for (const r of records) {
-      if (done >= r.length) {
-        done -= r.length;
+      sealRecord(r);
+      if (run && run.buffer === r.buffer && run.byteOffset + run.byteLength === r.byteOffset) {
+        run = new Uint8Array(run.buffer, run.byteOffset, run.byteLength + r.byteLength);
+      } else {
+        if (run) pieces.push(run);
+        run = r;
+      }
+    }
+    if (run) pieces.push(run);
+    // One gathered write (no copy); a short write finishes piece by piece.
+    let done = pieces.length > 1 ? writevSync(this.fd, pieces) : 0;
+    for (const p of pieces) {
+      if (done >= p.length) {
+        done -= p.length;
         continue;
       }
       let at = done;
-      while (at < r.length) at += this.write(this.fd, r, at, r.length - at);
+      while (at < p.length) at += this.write(this.fd, p, at, p.length - at);
       done = 0;
     }
     if (this.sync) fdatasyncSync(this.fd);

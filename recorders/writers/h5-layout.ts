@@ -40,12 +40,13 @@ export function newStats(): H5Stats {
 
 /** Counts an episode into `s`. */
 export function countEpisode(s: H5Stats, ep: DecodedEpisode): void {
+  const h = ep.head;
   s.totalEpisodes++;
-  s.totalSteps += ep.meta.length;
-  s.returnSum += ep.meta.totalReturn;
-  if (ep.meta.success !== null) {
+  s.totalSteps += h.length;
+  s.returnSum += h.totalReturn;
+  if (h.success !== null) {
     s.reportedSuccess++;
-    if (ep.meta.success) s.successes++;
+    if (h.success) s.successes++;
   }
 }
 

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import { open, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { RECORD_MAGIC, RecordKind } from "./h5-codec.js";
 import { acquireH5Worker, releaseH5Worker } from "./h5-host.js";
 import { type H5Format, JOURNAL_IN_DIR, JOURNAL_SUFFIX } from "./h5-journal.js";
 import type { H5Stats } from "./h5-layout.js";
+import { RECORD_MAGIC, RecordKind } from "./h5-record.js";
 import type { RecoveredDataset } from "./h5-worker.js";
 
 /** What a recovery rebuilt. */

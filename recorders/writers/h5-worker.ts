@@ -13,17 +13,23 @@ import { dirname } from "node:path";
 import { parentPort } from "node:worker_threads";
 import { d4rlLayout } from "./d4rl-layout.js";
 import { installBoolPatch } from "./h5-bool-patch.js";
-import { decodeEpisode, encodeJsonRecord, RecordKind, recordJson } from "./h5-codec.js";
 import { loadH5 } from "./h5-file.js";
 import { type H5Format, JournalWriter, readJournal } from "./h5-journal.js";
 import type { DatasetSpec, H5Layout, H5Stats, LayoutFactory } from "./h5-layout.js";
+import {
+  decodeEpisode,
+  encodeJsonRecord,
+  RecordKind,
+  recordJson,
+  recordSpans,
+} from "./h5-record.js";
 import { createHdf5Layout } from "./hdf5-layout.js";
 import { minariH5Path, minariLayout } from "./minari-layout.js";
 
 /** A request to the worker. */
 export type WorkerRequest =
   | { op: "open"; id: number; handle: number; spec: DatasetSpec; journal: string; fsync: boolean }
-  | { op: "write"; id: number; handle: number; records: ArrayBuffer[] }
+  | { op: "write"; id: number; handle: number; slabs: { buffer: ArrayBuffer; used: number }[] }
   | { op: "close"; id: number; handle: number }
   | { op: "abort"; id: number; handle: number }
   | { op: "recover"; id: number; journal: string };
@@ -76,8 +82,8 @@ interface OpenDataset {
   spec: DatasetSpec;
   layout: H5Layout;
   journal: JournalWriter;
-  /** Journaled episodes not yet in the HDF5 file. */
-  pending: ArrayBuffer[];
+  /** Journaled episodes not yet in the HDF5 file: [buffer, offset] of each record. */
+  pending: [ArrayBuffer, number][];
   pendingBytes: number;
   handle: number;
   lastFlush: number;
@@ -106,7 +112,7 @@ function drain(ds: OpenDataset): void {
   ds.pending = [];
   ds.pendingBytes = 0;
   try {
-    for (const r of records) ds.layout.write(decodeEpisode(r));
+    for (const [buf, at] of records) ds.layout.write(decodeEpisode(buf, at));
   } catch (err) {
     ds.failure = err as Error;
     return;
@@ -177,9 +183,20 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       if (!ds) throw new Error("dataset is not open");
       if (ds.failure) throw ds.failure;
       // Durable once journaled: acknowledged now, written into the HDF5 file by the next drain.
-      ds.journal.append(req.records.map((r) => new Uint8Array(r)));
-      ds.pending.push(...req.records);
-      for (const r of req.records) ds.pendingBytes += r.byteLength;
+      const records: Uint8Array[] = [];
+      for (const { buffer, used } of req.slabs) {
+        for (const [at, len] of recordSpans(buffer, used))
+          records.push(new Uint8Array(buffer, at, len));
+      }
+      try {
+        ds.journal.append(records);
+      } catch (err) {
+        // A journal that failed a write may end in a torn record: nothing after it would be recovered.
+        ds.failure = err as Error;
+        throw err;
+      }
+      for (const r of records) ds.pending.push([r.buffer as ArrayBuffer, r.byteOffset]);
+      for (const { used } of req.slabs) ds.pendingBytes += used;
       if (ds.pendingBytes > MAX_PENDING_BYTES) {
         drain(ds);
         if (ds.failure) throw ds.failure;
@@ -201,6 +218,11 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       } catch (err) {
         // The journal stays: recovery rebuilds the dataset from it.
         ds.journal.close(false);
+        try {
+          ds.layout.abort();
+        } catch {
+          // Already closed (finish failed after closing), or unusable: nothing more to release.
+        }
         throw err;
       }
     }

@@ -1,10 +1,11 @@
 import { hostname } from "node:os";
 import type { DatasetStats, DatasetWriter, RecordedEpisode, RecordingContext } from "../types.js";
 import { SCHEMA_VERSION } from "../types.js";
-import { encodeEpisode, toJsonSafe } from "./h5-codec.js";
+import { toJsonSafe } from "./h5-codec.js";
 import { acquireH5Worker, type H5WorkerHandle, releaseH5Worker } from "./h5-host.js";
 import { type H5Format, journalPathFor } from "./h5-journal.js";
 import type { DatasetSpec, H5Stats } from "./h5-layout.js";
+import { RecordSlab } from "./h5-record.js";
 import { describeSpace, type SpaceSpec } from "./h5-spaces.js";
 
 /** Options of the HDF5-based writers. */
@@ -13,12 +14,9 @@ export interface H5WriterOptions {
   readonly gzip?: number;
   /** fdatasync the journal after every batch (survive power loss, not only a crash). Default false. */
   readonly fsync?: boolean;
-  /** Largest batch of episodes sent to the worker at once, in bytes. Default 16 MiB. */
-  readonly maxBatchBytes?: number;
 }
 
-interface Queued {
-  readonly record: ArrayBuffer;
+interface Waiter {
   readonly resolve: () => void;
   readonly reject: (err: Error) => void;
 }
@@ -27,15 +25,19 @@ let nextHandle = 1;
 
 /**
  * A DatasetWriter whose HDF5 work runs in a worker thread. writeEpisode only
- * encodes the episode into one buffer (one copy) and queues it; while the
- * worker writes a batch, newer episodes gather into the next, so a fast
- * producer is served in large batches. Each promise resolves once its batch
- * is in the journal (durable: recovery rebuilds the dataset from it); the
- * worker writes it into the HDF5 file when next idle.
+ * encodes the episode into a record at the end of a large buffer (one copy)
+ * and queues it; while the worker writes a batch, newer episodes gather into
+ * the next, each buffer going out (transferred, not copied) as soon as it is
+ * full, so a fast producer keeps the worker busy in large batches. Each
+ * promise resolves once its batch is in the journal (durable: recovery
+ * rebuilds the dataset from it); the worker writes it into the HDF5 file
+ * when next idle.
  */
 export class H5Writer implements DatasetWriter {
-  private readonly queue: Queued[] = [];
-  private busy = false;
+  private readonly slab = new RecordSlab();
+  /** The promises of the episodes in the slab, in order. */
+  private readonly waiting: Waiter[] = [];
+  private inFlight = 0;
   private failure: Error | undefined;
   private idle: (() => void)[] = [];
   private closed = false;
@@ -47,7 +49,6 @@ export class H5Writer implements DatasetWriter {
     private readonly handle: number,
     private readonly obs: SpaceSpec,
     private readonly act: SpaceSpec,
-    private readonly maxBatchBytes: number,
   ) {}
 
   /** Opens a dataset of `format` at `path` (the file or Minari directory is created by the worker). */
@@ -85,62 +86,62 @@ export class H5Writer implements DatasetWriter {
       releaseH5Worker(worker);
       throw err;
     }
-    const maxBatch = options.maxBatchBytes ?? 16 * 1024 * 1024;
-    return new H5Writer(
-      format,
-      path,
-      worker,
-      handle,
-      spec.observationSpace,
-      spec.actionSpace,
-      maxBatch,
-    );
+    return new H5Writer(format, path, worker, handle, spec.observationSpace, spec.actionSpace);
   }
 
   writeEpisode(episode: RecordedEpisode): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new Error(`dataset ${this.path} is closed`));
-    const record = encodeEpisode(episode, this.obs, this.act);
+    try {
+      this.slab.append(episode, this.obs, this.act);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
+      this.waiting.push({ resolve, reject });
       this.pump();
     });
   }
 
   private pump(): void {
-    if (this.busy || this.queue.length === 0) return;
-    let bytes = 0;
-    let n = 0;
-    while (
-      n < this.queue.length &&
-      (n === 0 || bytes + this.queue[n]!.record.byteLength <= this.maxBatchBytes)
-    ) {
-      bytes += this.queue[n]!.record.byteLength;
-      n++;
-    }
-    const batch = this.queue.splice(0, n);
-    const records = batch.map((q) => q.record);
-    this.busy = true;
+    if (this.failure) return;
+    // While a batch is in the worker, episodes gather: only whole buffers go out.
+    const batches = this.slab.take(this.inFlight === 0);
+    if (batches.length === 0) return;
+    const waiters = this.waiting.splice(
+      0,
+      batches.reduce((n, b) => n + b.episodes, 0),
+    );
+    const slabs = batches.map(({ buffer, used }) => ({ buffer, used }));
+    this.inFlight++;
     this.worker
-      .call({ op: "write", handle: this.handle, records }, records)
+      .call(
+        { op: "write", handle: this.handle, slabs },
+        slabs.map((b) => b.buffer),
+      )
       .then(
         () => {
-          for (const q of batch) q.resolve();
+          for (const w of waiters) w.resolve();
         },
         (err: Error) => {
           this.failure ??= err;
-          for (const q of [...batch, ...this.queue.splice(0)]) q.reject(err);
+          this.slab.take(true);
+          for (const w of [...waiters, ...this.waiting.splice(0)]) w.reject(err);
         },
       )
       .finally(() => {
-        this.busy = false;
-        if (this.queue.length) this.pump();
-        else for (const f of this.idle.splice(0)) f();
+        this.inFlight--;
+        this.pump();
+        if (this.isDrained()) for (const f of this.idle.splice(0)) f();
       });
   }
 
+  private isDrained(): boolean {
+    return this.inFlight === 0 && (this.slab.empty || this.failure !== undefined);
+  }
+
   private drained(): Promise<void> {
-    if (!this.busy && this.queue.length === 0) return Promise.resolve();
+    if (this.isDrained()) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 

@@ -38,8 +38,9 @@
  * writer from what it wrote.
  *
  * HDF5 work runs in a worker thread (h5-host.ts, h5-worker.ts): the event
- * loop only encodes each episode into one buffer (about 10 µs for 50 steps of
- * seed 000's shape), which is transferred, not copied, in batches. Each
+ * loop only encodes each episode into a record at the end of a large buffer
+ * (about 5 µs for 50 steps of seed 000's shape; h5-record.ts), and the
+ * buffers are transferred, not copied, in batches. Each
  * episode group costs HDF5 about 15 objects (group, datasets, attributes), so
  * this format tops out at a few hundred to a thousand episodes per second per
  * worker thread; the flat `d4rl` format has no per-episode objects.
