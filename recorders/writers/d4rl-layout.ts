@@ -1,158 +1,150 @@
-import { DTYPES, type DtypeName, type TypedArray } from "../../envs/core/dtype.js";
-import type { Column, ColumnRole, DecodedEpisode } from "./h5-codec.js";
+import type { DtypeName } from "../../envs/core/dtype.js";
+import type { ColumnDesc, ColumnRole, DecodedEpisode } from "./h5-codec.js";
 import { H5File, type H5Module } from "./h5-file.js";
 import {
   countEpisode,
   type DatasetSpec,
-  defaultRows,
-  ensureGroups,
   type H5Layout,
   type H5Stats,
   leafPath,
   newStats,
-  rowsOf,
   writeRootAttrs,
   writeStatsAttrs,
 } from "./h5-layout.js";
+import { StagedColumn, setConverted } from "./h5-stage.js";
 
-/** Rows per chunk of a flat dataset: about 64 KiB (appends rewrite at most one partial chunk). */
-const CHUNK_BYTES = 64 * 1024;
-
-interface Flat {
-  readonly path: string;
-  readonly dtype: DtypeName;
-  readonly rowShape: readonly number[];
-  readonly role: ColumnRole;
-  /** Rows on disk. */
-  written: number;
-  created: boolean;
-  parts: TypedArray[];
+/** A column of an episode layout and the dataset its rows [from, from + T) go to. */
+interface Target {
+  readonly col: number;
+  readonly flat: StagedColumn;
+  readonly from: number;
+  /** The timeouts column: also set on the last row of an episode that ends unflagged. */
+  readonly timeout: boolean;
 }
 
-function toFloat32(a: TypedArray): Float32Array {
-  if (a instanceof Float32Array) return a;
-  if (a instanceof BigInt64Array || a instanceof BigUint64Array)
-    return Float32Array.from(a, Number);
-  return Float32Array.from(a as ArrayLike<number>);
+/** Where the columns of one episode layout go. */
+interface Plan {
+  readonly targets: Target[];
+  /** Index of the terminations column. */
+  readonly terminations: number;
+  /** Step columns the layout lacks (filled with their default), as of `known` columns. */
+  missing: StagedColumn[];
+  known: number;
 }
 
 /** D4RL's flat layout (see d4rl-writer.ts), written in the worker. */
 export function d4rlLayout(m: H5Module, spec: DatasetSpec, h5Path: string): H5Layout {
   const f = H5File.create(m, h5Path);
   const stats: H5Stats = newStats();
-  const flats = new Map<string, Flat>();
-  const groups = new Set<string>();
-  let rows = 0;
+  const groups = new Set<string>(["/episodes"]);
+  /** Step columns by dataset path; every one has `steps` rows (written, staged or owed). */
+  const flats = new Map<string, StagedColumn>();
+  let steps = 0;
   writeRootAttrs(f, spec, "gymrpc.d4rl");
   f.group("/episodes");
-  groups.add("/episodes");
 
-  const push = (
-    path: string,
-    dtype: DtypeName,
-    rowShape: readonly number[],
-    role: ColumnRole,
-    data: TypedArray,
-  ) => {
+  const column = (path: string, dtype: DtypeName, shape: readonly number[], role: ColumnRole) =>
+    new StagedColumn(f, path, dtype, shape, role, 0, spec.gzip, groups);
+  // The episodes table: one row per episode.
+  const ids = column("/episodes/id", "int64", [], "rewards");
+  const starts = column("/episodes/start", "int64", [], "rewards");
+  const lengths = column("/episodes/length", "int64", [], "rewards");
+  const seeds = column("/episodes/seed", "int64", [], "rewards");
+  const returns = column("/episodes/total_return", "float64", [], "rewards");
+  const successes = column("/episodes/success", "int8", [], "rewards");
+  const table = [ids, starts, lengths, seeds, returns, successes];
+
+  /** The step column at `path`; one first seen now owes its default for the steps before. */
+  const stepColumn = (path: string, dtype: DtypeName, c: ColumnDesc): StagedColumn => {
     let flat = flats.get(path);
     if (!flat) {
-      flat = { path, dtype, rowShape, role, written: 0, created: false, parts: [] };
+      flat = new StagedColumn(f, path, dtype, c.shape.slice(1), c.role, steps, spec.gzip, groups);
       flats.set(path, flat);
-      const width = rowShape.reduce((a, b) => a * b, 1);
-      // A column first seen now is backfilled with its default for the rows before.
-      if (rows > 0) flat.parts.push(defaultRows({ dtype, role }, rows, width));
     }
-    flat.parts.push(data);
+    return flat;
+  };
+
+  /** Where an episode layout's columns go (built once per layout: most episodes share one). */
+  const plans = new WeakMap<readonly ColumnDesc[], Plan>();
+  const planFor = (ep: DecodedEpisode): Plan => {
+    let plan = plans.get(ep.descs);
+    if (plan) return plan;
+    const targets: Target[] = [];
+    const to = (col: number, path: string, dtype: DtypeName, from: number, timeout = false) => {
+      targets.push({ col, flat: stepColumn(path, dtype, ep.descs[col]!), from, timeout });
+    };
+    ep.descs.forEach((c, i) => {
+      if (c.dtype === "string") return;
+      const role = c.role;
+      if (role === "obs") {
+        to(i, leafPath("/observations", c.path), "float32", 0);
+        to(i, leafPath("/next_observations", c.path), "float32", 1);
+      } else if (role === "act" || role === "greedy") {
+        to(i, leafPath(role === "act" ? "/actions" : "/greedy_actions", c.path), "float32", 0);
+      } else if (role === "info") to(i, leafPath("/infos", c.path), c.dtype, 1);
+      else if (role === "rewards" || role === "returns_to_go") to(i, `/${role}`, "float32", 0);
+      else if (role === "terminations") to(i, "/terminals", "bool", 0);
+      else if (role === "truncations") to(i, "/timeouts", "bool", 0, true);
+      else to(i, `/${role}`, c.dtype, 0);
+    });
+    const terminations = ep.descs.findIndex((c) => c.role === "terminations");
+    plan = { targets, terminations, missing: [], known: -1 };
+    plans.set(ep.descs, plan);
+    return plan;
+  };
+
+  const putEpisodeRow = (flat: StagedColumn, v: number | bigint): void => {
+    flat.reserve(1);
+    (flat.rows() as unknown as (number | bigint)[])[flat.staged] = v;
+    flat.commit(1);
   };
 
   const write = (ep: DecodedEpisode): void => {
-    const T = ep.meta.length;
-    const meta = ep.meta;
-    const seen = new Set<string>();
-    const add = (path: string, dtype: DtypeName, c: Column | undefined, data: TypedArray) => {
-      const rowShape = c ? c.shape.slice(1) : [];
-      push(path, dtype, rowShape, c?.role ?? "rewards", data);
-      seen.add(path);
-    };
+    const h = ep.head;
+    const T = h.length;
+    const start = steps;
     if (T > 0) {
-      for (const c of ep.columns) {
-        if (c.dtype === "string") continue;
-        const role = c.role;
-        if (role === "obs") {
-          add(
-            leafPath("/observations", c.path),
-            "float32",
-            c,
-            toFloat32(rowsOf(c, 0, T) as TypedArray),
-          );
-          add(
-            leafPath("/next_observations", c.path),
-            "float32",
-            c,
-            toFloat32(rowsOf(c, 1, T + 1) as TypedArray),
-          );
-        } else if (role === "act" || role === "greedy") {
-          const base = role === "act" ? "/actions" : "/greedy_actions";
-          add(leafPath(base, c.path), "float32", c, toFloat32(rowsOf(c, 0, T) as TypedArray));
-        } else if (role === "info") {
-          add(leafPath("/infos", c.path), c.dtype, c, rowsOf(c, 1, T + 1) as TypedArray);
-        } else if (role === "rewards" || role === "returns_to_go") {
-          add(`/${role}`, "float32", c, toFloat32(c.data!));
-        } else if (role === "terminations") {
-          add("/terminals", "bool", c, c.data!);
-        } else if (role === "truncations") {
-          // An episode cut short by the recording (neither flag set) still ends here: mark it a timeout.
-          const last = ep.columns.find((x) => x.role === "terminations")?.data?.[T - 1];
-          const timeouts = Uint8Array.from(c.data! as Uint8Array);
-          if (!last && !timeouts[T - 1]) timeouts[T - 1] = 1;
-          add("/timeouts", "bool", c, timeouts);
-        } else {
-          add(`/${role}`, c.dtype, c, c.data!);
-        }
+      const plan = planFor(ep);
+      const cols = ep.columns;
+      for (const t of plan.targets) {
+        const flat = t.flat;
+        const w = flat.width;
+        flat.reserve(T);
+        const s = flat.rows();
+        const at = flat.staged * w;
+        setConverted(s, at, cols[t.col]!.data!.subarray(t.from * w, (t.from + T) * w));
+        // An episode cut short by the recording (neither flag set) still ends here: mark it a timeout.
+        if (t.timeout && !cols[plan.terminations]?.data?.[T - 1]) s[at + T * w - 1] = 1;
+        flat.commit(T);
       }
       // Columns this episode lacks get their default.
-      for (const flat of flats.values()) {
-        if (seen.has(flat.path) || flat.path.startsWith("/episodes/")) continue;
-        const width = flat.rowShape.reduce((a, b) => a * b, 1);
-        flat.parts.push(defaultRows(flat, T, width));
+      if (plan.known !== flats.size) {
+        const mine = new Set(plan.targets.map((t) => t.flat));
+        plan.missing = [...flats.values()].filter((x) => !mine.has(x));
+        plan.known = flats.size;
       }
+      for (const flat of plan.missing) flat.stageDefault(T);
+      steps += T;
     }
-    const episode: [string, DtypeName, number][] = [
-      ["id", "int64", meta.episodeId],
-      ["start", "int64", rows],
-      ["length", "int64", T],
-      ["seed", "int64", meta.seed ?? -1],
-      ["total_return", "float64", meta.totalReturn],
-      ["success", "int8", meta.success === null ? -1 : meta.success ? 1 : 0],
-    ];
-    for (const [name, dtype, v] of episode) {
-      const arr = new DTYPES[dtype].ctor(1);
-      (arr as unknown as (number | bigint)[])[0] = dtype === "int64" ? BigInt(v) : v;
-      push(`/episodes/${name}`, dtype, [], "rewards", arr);
-    }
-    rows += T;
+    putEpisodeRow(ids, BigInt(h.episodeId));
+    putEpisodeRow(starts, BigInt(start));
+    putEpisodeRow(lengths, BigInt(T));
+    putEpisodeRow(seeds, BigInt(h.seed ?? -1));
+    putEpisodeRow(returns, h.totalReturn);
+    putEpisodeRow(successes, h.success === null ? -1 : h.success ? 1 : 0);
     countEpisode(stats, ep);
   };
 
+  /** Writes every staged row: step columns end at `steps` rows, the episodes table at its episodes. */
   const endBatch = (): void => {
-    for (const flat of flats.values()) {
-      if (!flat.parts.length) continue;
-      const parts = flat.parts;
-      flat.parts = [];
-      const width = flat.rowShape.reduce((a, b) => a * b, 1);
-      if (!flat.created) {
-        ensureGroups(f, "", flat.path.slice(1).split("/"), groups);
-        const rowBytes = DTYPES[flat.dtype].itemSize * width;
-        const chunkRows = Math.max(1, Math.floor(CHUNK_BYTES / Math.max(1, rowBytes)));
-        f.dataset(flat.path, flat.dtype, [0, ...flat.rowShape], undefined, {
-          gzip: spec.gzip,
-          chunkRows,
-        });
-        flat.created = true;
-      }
-      flat.written += f.appendParts(flat.path, parts, flat.written, flat.rowShape);
-    }
+    for (const flat of flats.values()) flat.flush();
+    for (const flat of table) flat.flush();
     f.flush();
+  };
+
+  const release = (): void => {
+    for (const flat of flats.values()) flat.release();
+    for (const flat of table) flat.release();
   };
 
   return {
@@ -160,10 +152,14 @@ export function d4rlLayout(m: H5Module, spec: DatasetSpec, h5Path: string): H5La
     endBatch,
     finish: (recovered) => {
       endBatch();
+      release();
       writeStatsAttrs(f, stats, recovered);
       f.close();
       return stats;
     },
-    abort: () => f.close(),
+    abort: () => {
+      release();
+      f.close();
+    },
   };
 }

@@ -23,14 +23,16 @@
  *
  * Dict and Tuple spaces become groups of such arrays (`observations/<key>`);
  * Text spaces are not stored. A column an episode lacks (an info key that
- * appears later) is filled with NaN / 0 / 255. Datasets are chunked (about
- * 64 KiB per chunk) and resized on every batch; uncompressed by default
- * (`gzip` option).
+ * appears later) is filled with NaN / 0 / 255. Uncompressed by default
+ * (`gzip` option). Rows are staged in the worker (in the wasm heap) and
+ * written in runs of whole chunks (h5-stage.ts): 1 MiB chunks uncompressed
+ * (down to 64 KiB for a dataset whose first rows were few), 64 KiB with gzip,
+ * so HDF5 never rewrites a partial chunk but at the end of a batch.
  *
  * Crash safety: as the `hdf5` format (see hdf5-writer.ts): writeEpisode
  * resolves once its batch is in the CRC-framed journal `<path>.journal`; the
  * file gets it when the worker is next idle (flushed at most every 250 ms,
- * rows appended at each flush); after a SIGKILL
+ * when every dataset is written up to the same row); after a SIGKILL
  * `recoverH5Dataset(path)` rebuilds a valid file with every episode whose
  * writeEpisode had resolved; close() finishes and fsyncs the file, then
  * deletes the journal.

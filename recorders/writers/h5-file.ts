@@ -234,6 +234,51 @@ export class H5File {
     return rows;
   }
 
+  /** Allocates `bytes` in the wasm heap (memory HDF5 can write from without a copy). */
+  alloc(bytes: number): number {
+    const ptr = this.m._malloc(Math.max(8, bytes));
+    if (!ptr) throw new Error(`wasm heap: could not allocate ${bytes} bytes`);
+    return ptr;
+  }
+
+  /** Frees memory taken with {@link alloc}. */
+  release(ptr: number): void {
+    if (ptr) this.m._free(ptr);
+  }
+
+  /** The wasm heap's bytes (a new buffer after the heap grows: views of the old one are stale). */
+  get heapBytes(): Uint8Array {
+    return this.m.HEAPU8;
+  }
+
+  /** Writes `rows` rows that are at `ptr` in the wasm heap at row `at` of a dataset, growing it. */
+  appendFromHeap(
+    path: string,
+    ptr: number,
+    rows: number,
+    at: number,
+    rowShape: readonly number[],
+  ): void {
+    if (rows === 0) return;
+    H5File.check(
+      this.m.resize_dataset(this.fid, path, [BigInt(at + rows), ...rowShape.map(BigInt)]),
+      `resize ${path}`,
+    );
+    const count = [BigInt(rows), ...rowShape.map(BigInt)];
+    const offset = [BigInt(at), ...rowShape.map(() => 0n)];
+    H5File.check(
+      this.m.set_dataset_data(
+        this.fid,
+        path,
+        count,
+        offset,
+        count.map(() => 1n),
+        BigInt(ptr),
+      ),
+      `write ${path}`,
+    );
+  }
+
   /** Writes `rows` rows of `data` at row `at` of a dataset, growing it to `at + rows`. */
   append(
     path: string,

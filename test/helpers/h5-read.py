@@ -1,8 +1,10 @@
 """Reads an HDF5 dataset (h5py) or a Minari dataset (minari) and prints it as JSON for the tests.
 
 usage: h5-read.py h5 FILE          every group and dataset: shape, dtype, chunks, compression, attrs, values
+       h5-read.py digest FILE      every dataset: shape, dtype, chunks, SHA-256 of its values' bytes
        h5-read.py minari ROOT ID   minari.load_dataset(ID) with MINARI_DATASETS_PATH=ROOT, episodes, filter
 """
+import hashlib
 import json
 import math
 import os
@@ -49,6 +51,28 @@ def dump_h5(path):
             else:
                 entry.update(type="group", keys=list(obj.keys()))
             out[name] = entry
+
+        f.visititems(visit)
+    return out
+
+
+def digest_h5(path):
+    """Large datasets too: the values as little-endian bytes (bool as 0/1 bytes), hashed."""
+    import h5py
+
+    out = {}
+    with h5py.File(path, "r") as f:
+
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset):
+                a = np.ascontiguousarray(obj[()])
+                data = a.astype(a.dtype.newbyteorder("<")).tobytes()
+                out[name] = {
+                    "shape": list(obj.shape),
+                    "dtype": str(obj.dtype),
+                    "chunks": list(obj.chunks) if obj.chunks else None,
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                }
 
         f.visititems(visit)
     return out
@@ -104,5 +128,10 @@ def dump_minari(root, dataset_id):
 
 if __name__ == "__main__":
     mode = sys.argv[1]
-    result = dump_h5(sys.argv[2]) if mode == "h5" else dump_minari(sys.argv[2], sys.argv[3])
+    if mode == "h5":
+        result = dump_h5(sys.argv[2])
+    elif mode == "digest":
+        result = digest_h5(sys.argv[2])
+    else:
+        result = dump_minari(sys.argv[2], sys.argv[3])
     print(json.dumps(result))

@@ -83,6 +83,26 @@ describe.skipIf(!python)("HDF5 writers after SIGKILL", () => {
     expect(await recoverH5Dataset(out)).toBeUndefined();
   }, 120_000);
 
+  it("d4rl: every episode durable before the kill is in the flat datasets after recovery", async () => {
+    const out = join(dir, "killed.d4rl.h5");
+    const durable = await runAndKill("d4rl", out, 3);
+    const result = await recoverH5Dataset(out);
+    expect(result?.format).toBe("d4rl");
+    expect(existsSync(`${out}.journal`)).toBe(false);
+    const d = await dumpH5(python, out);
+    expect(d["/"]!.attrs).toMatchObject({ recovered: 1, complete: 1 });
+    const ids = d["episodes/id"]!.values as number[];
+    const lengths = d["episodes/length"]!.values as number[];
+    const starts = d["episodes/start"]!.values as number[];
+    expect(ids.length).toBe(result!.stats!.totalEpisodes);
+    expect(ids.length).toBeGreaterThanOrEqual(durable.size);
+    for (const [id, len] of durable) expect(lengths[ids.indexOf(id)]).toBe(len);
+    const N = lengths.reduce((a, b) => a + b, 0);
+    expect(starts).toEqual(lengths.map((_, i) => lengths.slice(0, i).reduce((a, b) => a + b, 0)));
+    expect(d.observations?.shape).toEqual([N, 4]);
+    expect(d.terminals).toMatchObject({ shape: [N], dtype: "bool" });
+  }, 120_000);
+
   it("minari: the recovered dataset opens with minari.load_dataset", async () => {
     const out = join(dir, "killed-minari-v0");
     const durable = await runAndKill("minari", out, 3);
