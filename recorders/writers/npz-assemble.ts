@@ -10,39 +10,102 @@ import {
   layoutZip,
   npyHeader,
   STORED_BLOCK_OVERHEAD,
+  STORED_MAX,
   storedBlock,
+  storedSize,
+  writeStoredBlockHeader,
   type ZipEntry,
 } from "./npz-zip.js";
 
+/** Bytes a member gathers before writing them (one writev). */
 const SINK_BYTES = 1 << 20;
+/** Pieces this long or longer are written from where they lie; shorter ones (and block headers) are copied together. */
+const VIEW_BYTES = 16 << 10;
+const STAGE_BYTES = 64 << 10;
 
-/** Buffers one member's compressed bytes and writes them at its place in the archive. */
+/**
+ * Gathers one member's bytes and writes them at its place in the archive; given the
+ * member's raw total (a version 2 journal), it frames raw bytes as stored deflate blocks
+ * of STORED_MAX bytes, so the layout depends on the bytes alone, not on the records.
+ * Long pieces are not copied: they go to the file from the journal's read buffers.
+ */
 class MemberSink {
-  private readonly buf = Buffer.allocUnsafe(SINK_BYTES);
-  private used = 0;
+  private stage = Buffer.allocUnsafe(STAGE_BYTES);
+  /** Bytes used in `stage`, and where its run not yet in `parts` starts. */
+  private staged = 0;
+  private runFrom = 0;
+  private parts: Buffer[] = [];
+  /** Bytes gathered, not yet written. */
+  private bytes = 0;
+  /** Raw bytes left in the current stored block. */
+  private blockLeft = 0;
 
   constructor(
     private readonly fh: FileHandle,
     /** File offset of the next byte. */
     public pos: number,
+    /** Raw bytes not yet framed in a block (undefined: bytes are taken as they are). */
+    private rawLeft?: number,
   ) {}
 
-  async put(data: Buffer): Promise<void> {
-    if (this.used + data.length > SINK_BYTES) await this.flush();
-    if (data.length >= SINK_BYTES) {
-      await writeAll(this.fh, data, this.pos);
-      this.pos += data.length;
+  /** Adds `data`; a promise when that filled the sink and it writes (await it before the next put). */
+  put(data: Buffer): Promise<void> | undefined {
+    if (this.rawLeft === undefined) {
+      this.add(data);
     } else {
-      data.copy(this.buf, this.used);
-      this.used += data.length;
+      for (let o = 0; o < data.length; ) {
+        if (this.blockLeft === 0) {
+          const n = Math.min(STORED_MAX, this.rawLeft);
+          writeStoredBlockHeader(this.room(STORED_BLOCK_OVERHEAD), this.staged, n);
+          this.staged += STORED_BLOCK_OVERHEAD;
+          this.bytes += STORED_BLOCK_OVERHEAD;
+          this.blockLeft = n;
+          this.rawLeft -= n;
+        }
+        const k = Math.min(this.blockLeft, data.length - o);
+        this.add(data.subarray(o, o + k));
+        this.blockLeft -= k;
+        o += k;
+      }
     }
+    return this.bytes >= SINK_BYTES ? this.flush() : undefined;
   }
 
   async flush(): Promise<void> {
-    if (this.used === 0) return;
-    await writeAll(this.fh, this.buf.subarray(0, this.used), this.pos);
-    this.pos += this.used;
-    this.used = 0;
+    this.endRun();
+    if (this.parts.length > 0) await writevAll(this.fh, this.parts, this.pos);
+    this.pos += this.bytes;
+    this.parts = [];
+    this.bytes = 0;
+    this.staged = 0;
+    this.runFrom = 0;
+  }
+
+  private add(data: Buffer): void {
+    this.bytes += data.length;
+    if (data.length >= VIEW_BYTES) {
+      this.endRun();
+      this.parts.push(data);
+      return;
+    }
+    data.copy(this.room(data.length), this.staged);
+    this.staged += data.length;
+  }
+
+  /** The stage, with room for `n` more bytes (a fresh one when full: `parts` may hold views of the old). */
+  private room(n: number): Buffer {
+    if (this.staged + n > this.stage.length) {
+      this.endRun();
+      this.stage = Buffer.allocUnsafe(STAGE_BYTES);
+      this.staged = 0;
+      this.runFrom = 0;
+    }
+    return this.stage;
+  }
+
+  private endRun(): void {
+    if (this.staged > this.runFrom) this.parts.push(this.stage.subarray(this.runFrom, this.staged));
+    this.runFrom = this.staged;
   }
 }
 
@@ -103,13 +166,15 @@ export async function syncDir(dir: string): Promise<void> {
 export interface AssembleOptions {
   /** Always write zip64 structures. */
   readonly forceZip64?: boolean;
+  /** Gives up (rejecting, `path` untouched) once aborted. */
+  readonly signal?: AbortSignal;
 }
 
 /**
  * Writes `path` as an .npz of the journal's records up to `state.end`, atomically:
  * `<path>.tmp` is written, fsynced and renamed over `path`, then the directory is fsynced.
  * Nothing is recompressed: each member is a stored block holding its .npy header, its
- * segments from every record, then an empty final block.
+ * segments from every record (raw ones framed as stored blocks), then an empty final block.
  */
 export async function assembleNpz(
   journal: FileHandle,
@@ -117,7 +182,8 @@ export async function assembleNpz(
   path: string,
   opts: AssembleOptions = {},
 ): Promise<void> {
-  const { obsDim, actDim } = state.info;
+  const { obsDim, actDim, version } = state.info;
+  const raw = version === 2;
   const present = NPZ_MEMBERS.map((_, i) => i).filter(
     (i) => i !== BEHAVIOR_MEMBER || state.members[i]!.raw > 0,
   );
@@ -134,20 +200,25 @@ export async function assembleNpz(
     }
     const header = npyHeader(m.descr, m.width === 1 ? [state.rows] : [state.rows, width]);
     prefixes.push(storedBlock(header));
+    const body = raw ? storedSize(totals.raw) : totals.compressed;
     return {
       name: `${m.name}.npy`,
-      compressedSize:
-        STORED_BLOCK_OVERHEAD + header.length + totals.compressed + FINAL_BLOCK.length,
+      compressedSize: STORED_BLOCK_OVERHEAD + header.length + body + FINAL_BLOCK.length,
       uncompressedSize: header.length + totals.raw,
       crc: crc32Combine(crcOf(header), totals.crc, totals.raw),
     };
   });
-  const layout = layoutZip(entries, opts);
+  const layout = layoutZip(entries, { forceZip64: opts.forceZip64 });
   const tmp = `${path}.tmp`;
   const out = await open(tmp, "w");
   try {
     const sinks = present.map(
-      (_, k) => new MemberSink(out, layout.dataOffsets[k]! + prefixes[k]!.length),
+      (i, k) =>
+        new MemberSink(
+          out,
+          layout.dataOffsets[k]! + prefixes[k]!.length,
+          raw ? state.members[i]!.raw : undefined,
+        ),
     );
     for (let k = 0; k < present.length; k++) {
       const head = Buffer.concat([layout.localHeaders[k]!, prefixes[k]!]);
@@ -155,11 +226,13 @@ export async function assembleNpz(
     }
     const cur = new FileCursor(journal, state.dataStart, state.end);
     while (cur.pos < state.end) {
-      const rec = await readRecord(cur, false);
+      opts.signal?.throwIfAborted();
+      const rec = await readRecord(cur, version);
       if (!rec) throw new Error(`journal unreadable at offset ${cur.pos}`);
       for (let k = 0; k < present.length; k++) {
         const seg = rec.segments[present[k]!]!;
-        if (seg.length > 0) await sinks[k]!.put(seg);
+        const full = seg.length > 0 ? sinks[k]!.put(seg) : undefined;
+        if (full) await full;
       }
     }
     for (let k = 0; k < present.length; k++) {

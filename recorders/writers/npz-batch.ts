@@ -5,8 +5,8 @@ import {
   joinSegments,
   nanSegment,
   type Segment,
-  storedSegment,
 } from "./npz-compress.js";
+import { encodeRecord, type RecordMember } from "./npz-journal.js";
 import {
   BEHAVIOR_MEMBER,
   buildBatch,
@@ -15,19 +15,39 @@ import {
   type RowFlattener,
   rowBytes,
 } from "./npz-members.js";
+import { crc32Combine } from "./npz-zip.js";
 
-/** A batch ready to journal: one segment per member. */
+/** A batch ready to journal: its record and what it adds to the dataset. */
 export interface PreparedBatch {
   readonly rows: number;
   /** Episodes with at least one step. */
   readonly episodes: number;
-  readonly segments: readonly Segment[];
+  /** Per member: segment sizes and the member's running CRC after this batch (empty when rows is 0). */
+  readonly members: readonly RecordMember[];
+  /**
+   * The record's bytes, to be written back to back (none when rows is 0); they may be
+   * reused for the batch after next, so journal them before preparing it.
+   */
+  readonly buffers: readonly Buffer[];
+  /** Total length of `buffers`. */
+  readonly bytes: number;
 }
 
-/** A batch being prepared: `built` settles once it is copied (its place fixed), `done` once compressed. */
+/**
+ * A batch being prepared: `built` (absent when already so) settles once its rows are
+ * copied and its place fixed, so the next batch may start; `done` is its record.
+ */
 export interface Preparing {
-  readonly built: Promise<void>;
-  readonly done: Promise<PreparedBatch>;
+  readonly built?: Promise<void>;
+  readonly done: PreparedBatch | Promise<PreparedBatch>;
+}
+
+/** Turns batches of episodes into journal records, in journal order. */
+export interface RecordBuilder {
+  /** Bytes one transition takes across all members. */
+  readonly rowBytes: number;
+  /** Starts preparing `episodes` (after the previous batch is built). */
+  prepare(episodes: readonly RecordedEpisode[]): Preparing;
 }
 
 /**
@@ -37,11 +57,15 @@ export interface Preparing {
  * behavior_probs starts are fixed as slices are copied, so batches must be prepared one
  * after another (await `built` before the next).
  */
-export class BatchBuilder {
+export class BatchBuilder implements RecordBuilder {
   /** Bytes one transition takes across all members. */
   readonly rowBytes: number;
   private rowsTaken = 0;
   private behaviorOn = false;
+  /** Running CRC per member after the last batch encoded. */
+  private readonly crcs: number[] = NPZ_MEMBERS.map(() => 0);
+  /** The last batch's record: records are encoded in order (running CRCs). */
+  private previous: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly obs: RowFlattener,
@@ -58,6 +82,8 @@ export class BatchBuilder {
     const built = new Promise<void>((resolve) => {
       markBuilt = resolve;
     });
+    const previous = this.previous;
+    const rowsBefore = this.rowsTaken;
     const done = (async (): Promise<PreparedBatch> => {
       const slices: Promise<Segment[]>[] = [];
       let rows = 0;
@@ -82,8 +108,24 @@ export class BatchBuilder {
       const segments = NPZ_MEMBERS.map((_, m) =>
         compressed.reduce((acc, seg) => joinSegments(acc, seg[m]!), EMPTY_SEGMENT),
       );
-      return { rows, episodes: nonEmpty, segments };
+      await previous.catch(() => undefined);
+      if (rows === 0) return { rows, episodes: 0, members: [], buffers: [], bytes: 0 };
+      const members = segments.map((seg, i) => {
+        const crc = seg.rawSize > 0 ? crc32Combine(this.crcs[i]!, seg.crc, seg.rawSize) : 0;
+        if (seg.rawSize > 0) this.crcs[i] = crc;
+        return { compressed: seg.size, raw: seg.rawSize, crc };
+      });
+      const buffers = encodeRecord(
+        rowsBefore + rows,
+        nonEmpty,
+        members,
+        segments.flatMap((seg) => seg.parts),
+      );
+      let bytes = 0;
+      for (const b of buffers) bytes += b.length;
+      return { rows, episodes: nonEmpty, members, buffers, bytes };
     })();
+    this.previous = done;
     return { built, done };
   }
 
@@ -97,16 +139,10 @@ export class BatchBuilder {
     return Promise.all(
       NPZ_MEMBERS.map(async (m, i): Promise<Segment> => {
         if (raw.rows === 0 || (i === BEHAVIOR_MEMBER && !on)) return EMPTY_SEGMENT;
-        // Level 0: stored blocks made here, no trip to the threadpool (compressed at close).
-        const stored = this.level === 0;
-        const seg = stored
-          ? storedSegment(raw.buffers[i]!)
-          : deflateSegment(raw.buffers[i]!, m.strategy, this.level);
+        const seg = deflateSegment(raw.buffers[i]!, m.strategy, this.level);
         if (i !== BEHAVIOR_MEMBER || backfill === 0) return seg;
         // The first known probability: rows recorded before get NaN.
-        const nans = stored
-          ? storedSegment(Buffer.from(new Float64Array(backfill).fill(Number.NaN).buffer))
-          : await nanSegment(backfill, m.strategy, this.level);
+        const nans = await nanSegment(backfill, m.strategy, this.level);
         return joinSegments(nans, await seg);
       }),
     );

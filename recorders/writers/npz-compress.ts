@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { promisify } from "node:util";
 import { constants, deflateRaw, type ZlibOptions } from "node:zlib";
-import { crc32Combine, crcOf, STORED_BLOCK_OVERHEAD, storedBlockHeader } from "./npz-zip.js";
+import { crc32Combine, crcOf } from "./npz-zip.js";
 
 const deflateRawPromise = promisify(deflateRaw);
 
@@ -69,6 +69,19 @@ export interface Segment {
 export const EMPTY_SEGMENT: Segment = { parts: [], size: 0, rawSize: 0, crc: 0 };
 
 /**
+ * `data` as one independent raw-deflate piece ended by a sync flush (byte-aligned, not
+ * final), compressed on the libuv threadpool within the process-wide job limit.
+ */
+export function deflatePiece(data: Buffer, strategy: number, level: number): Promise<Buffer> {
+  return deflateRawAsync(data, {
+    level,
+    strategy,
+    finishFlush: constants.Z_SYNC_FLUSH,
+    chunkSize: OUT_BYTES,
+  });
+}
+
+/**
  * Compresses `data` on the libuv threadpool, CHUNK_BYTES at a time, each chunk an
  * independent deflate stream ended by a sync flush (byte-aligned, not final), so
  * pieces can be concatenated and the stream ended later with FINAL_BLOCK.
@@ -81,14 +94,7 @@ export async function deflateSegment(
 ): Promise<Segment> {
   const jobs: Promise<Buffer>[] = [];
   for (let o = 0; o < data.length; o += CHUNK_BYTES) {
-    jobs.push(
-      deflateRawAsync(data.subarray(o, o + CHUNK_BYTES), {
-        level,
-        strategy,
-        finishFlush: constants.Z_SYNC_FLUSH,
-        chunkSize: OUT_BYTES,
-      }),
-    );
+    jobs.push(deflatePiece(data.subarray(o, o + CHUNK_BYTES), strategy, level));
   }
   let crc = 0;
   const parts: Buffer[] = [];
@@ -114,12 +120,7 @@ export async function nanSegment(rows: number, strategy: number, level: number):
   const raw = Buffer.from(new Float64Array(chunkRows).fill(Number.NaN).buffer);
   let full = nanChunks.get(key);
   if (!full) {
-    full = deflateRawAsync(raw, {
-      level,
-      strategy,
-      finishFlush: constants.Z_SYNC_FLUSH,
-      chunkSize: OUT_BYTES,
-    });
+    full = deflatePiece(raw, strategy, level);
     nanChunks.set(key, full);
   }
   const part = await full;
@@ -147,40 +148,4 @@ export function joinSegments(a: Segment, b: Segment): Segment {
     rawSize: a.rawSize + b.rawSize,
     crc: crc32Combine(a.crc, b.crc, b.rawSize),
   };
-}
-
-/** Most bytes one stored deflate block holds. */
-const STORED_MAX = 0xffff;
-
-/**
- * `data` as stored (uncompressed) deflate blocks: a copy-free segment the journal can take
- * at once, compressed later (see npz-compact.ts). The parts are views of `data`.
- */
-export function storedSegment(data: Buffer): Segment {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for (let o = 0; o < data.length; o += STORED_MAX) {
-    const n = Math.min(STORED_MAX, data.length - o);
-    parts.push(storedBlockHeader(n), data.subarray(o, o + n));
-    size += STORED_BLOCK_OVERHEAD + n;
-  }
-  return { parts, size, rawSize: data.length, crc: crcOf(data) };
-}
-
-/**
- * The raw bytes of a run of stored deflate blocks (as storedSegment and zlib at level 0
- * write them), or undefined when a block is compressed or the run is malformed.
- */
-export function unstore(bytes: Buffer): Buffer[] | undefined {
-  const out: Buffer[] = [];
-  for (let o = 0; o < bytes.length; ) {
-    if (o + 5 > bytes.length || (bytes[o]! & 0x06) !== 0) return undefined;
-    const n = bytes.readUInt16LE(o + 1);
-    if ((~n & STORED_MAX) !== bytes.readUInt16LE(o + 3) || o + 5 + n > bytes.length) {
-      return undefined;
-    }
-    if (n > 0) out.push(bytes.subarray(o + 5, o + 5 + n));
-    o += 5 + n;
-  }
-  return out;
 }

@@ -4,13 +4,20 @@ import { crcOf } from "./npz-zip.js";
 
 // Journal of an .npz being recorded (`<name>.npz.journal`), append-only:
 //   header: "GYMNPZJ1" | u32 json length | u32 crc32(json) | json (JournalInfo)
-//   record: u32 RECORD_MAGIC | u32 payload length | u32 crc32(payload) | payload
+//   record: u32 RECORD_MAGIC | u32 payload length | u32 crc32 | payload
 //   payload: f64 rows after this record | u32 episodes in it |
-//            per member (NPZ_MEMBERS order): f64 compressed bytes, f64 raw bytes, u32 running CRC |
-//            the members' compressed segments back to back.
-// A member's segments, in record order, are its whole raw-deflate body (without the
-// .npy header): the .npz is rebuilt from them without recompressing. A record whose
-// length or CRC does not check (a torn tail) ends the journal.
+//            per member (NPZ_MEMBERS order): f64 segment bytes, f64 raw bytes, u32 running CRC |
+//            the members' segments.
+// Version 1 (writers compressing as they go): segments are raw-deflate pieces back to
+// back, and the record's CRC covers the whole payload. A member's segments, in record
+// order, are its whole raw-deflate body (without the .npy header): the .npz is rebuilt
+// from them without recompressing.
+// Version 2 (stored while recording): segments are the members' raw bytes, the prefix is
+// padded to RECORD_PREFIX_V2 and each segment to a multiple of 8 bytes (so columns are
+// written in place as typed arrays); the record's CRC covers the prefix only, and each
+// segment is checked against its member's running CRC (one CRC pass over the data, as
+// the zip needs anyway). Assembly frames the raw bytes as stored deflate blocks.
+// A record whose length or CRCs do not check (a torn tail) ends the journal.
 
 const MAGIC = Buffer.from("GYMNPZJ1", "latin1");
 const RECORD_MAGIC = 0x4e50_5a52;
@@ -19,13 +26,22 @@ const MEMBER_FIELDS = 20;
 /** Journals open for writing in this process (recovery leaves them alone). */
 export const liveJournals: Set<string> = new Set();
 
-/** Bytes of a record before its segments. */
+/** Bytes of a version 1 record before its segments. */
 export const RECORD_PREFIX = RECORD_HEAD + 12 + MEMBER_FIELDS * NPZ_MEMBERS.length;
+
+/** Bytes of a version 2 record before its segments (RECORD_PREFIX padded to 8). */
+export const RECORD_PREFIX_V2 = pad8(RECORD_PREFIX);
+
+/** `n` rounded up to a multiple of 8 (segments of version 2 records). */
+export function pad8(n: number): number {
+  return Math.ceil(n / 8) * 8;
+}
 
 /** What the journal header says about the dataset. */
 export interface JournalInfo {
   readonly format: "gymrpc-npz-journal";
-  readonly version: 1;
+  /** 1: deflate segments; 2: raw segments (see the layout above). */
+  readonly version: 1 | 2;
   readonly obsDim: number;
   readonly actDim: number;
   readonly envId: string;
@@ -71,30 +87,58 @@ export interface RecordMember {
   readonly crc: number;
 }
 
-/** The bytes of a record (prefix, then the segment parts to write after it). */
+/**
+ * Fills a record's prefix at the start of `out`: magic, payload length, totals and
+ * members; the CRC is left to sealRecord. Version 2 pads the prefix and each segment.
+ */
+export function writeRecordPrefix(
+  out: Buffer,
+  version: 1 | 2,
+  rowsAfter: number,
+  episodes: number,
+  members: readonly RecordMember[],
+): void {
+  const prefix = version === 2 ? RECORD_PREFIX_V2 : RECORD_PREFIX;
+  let payloadLength = prefix - RECORD_HEAD;
+  for (const m of members) payloadLength += version === 2 ? pad8(m.compressed) : m.compressed;
+  if (payloadLength > 0xffffffff) throw new RangeError("journal record too large");
+  out.writeUInt32LE(RECORD_MAGIC, 0);
+  out.writeUInt32LE(payloadLength, 4);
+  out.writeDoubleLE(rowsAfter, RECORD_HEAD);
+  out.writeUInt32LE(episodes, RECORD_HEAD + 8);
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i]!;
+    const o = RECORD_HEAD + 12 + MEMBER_FIELDS * i;
+    out.writeDoubleLE(m.compressed, o);
+    out.writeDoubleLE(m.raw, o + 8);
+    out.writeUInt32LE(m.crc >>> 0, o + 16);
+  }
+  if (version === 2) out.fill(0, RECORD_PREFIX, RECORD_PREFIX_V2);
+}
+
+/** Writes the CRC of a version 2 record's prefix (its segments carry member CRCs). */
+export function sealRecordV2(record: Buffer): void {
+  record.writeUInt32LE(crcOf(record.subarray(RECORD_HEAD, RECORD_PREFIX_V2)), 8);
+}
+
+/**
+ * The bytes of a version 1 record (prefix, then the segment parts to write after it).
+ * `checksum` false leaves the CRC 0: for scratch journals nobody recovers (npz-compact.ts).
+ */
 export function encodeRecord(
   rowsAfter: number,
   episodes: number,
   members: readonly RecordMember[],
   parts: readonly Buffer[],
+  checksum = true,
 ): Buffer[] {
   const prefix = Buffer.alloc(RECORD_PREFIX);
-  let payloadLength = RECORD_PREFIX - RECORD_HEAD;
-  for (const m of members) payloadLength += m.compressed;
-  if (payloadLength > 0xffffffff) throw new RangeError("journal record too large");
-  prefix.writeUInt32LE(RECORD_MAGIC, 0);
-  prefix.writeUInt32LE(payloadLength, 4);
-  prefix.writeDoubleLE(rowsAfter, RECORD_HEAD);
-  prefix.writeUInt32LE(episodes, RECORD_HEAD + 8);
-  members.forEach((m, i) => {
-    const o = RECORD_HEAD + 12 + MEMBER_FIELDS * i;
-    prefix.writeDoubleLE(m.compressed, o);
-    prefix.writeDoubleLE(m.raw, o + 8);
-    prefix.writeUInt32LE(m.crc >>> 0, o + 16);
-  });
-  let crc = crcOf(prefix.subarray(RECORD_HEAD));
-  for (const p of parts) crc = crcOf(p, crc);
-  prefix.writeUInt32LE(crc, 8);
+  writeRecordPrefix(prefix, 1, rowsAfter, episodes, members);
+  if (checksum) {
+    let crc = crcOf(prefix.subarray(RECORD_HEAD));
+    for (const p of parts) crc = crcOf(p, crc);
+    prefix.writeUInt32LE(crc, 8);
+  }
   return [prefix, ...parts];
 }
 
@@ -145,7 +189,7 @@ export async function readJournalHeader(
   const json = await cur.take(head.readUInt32LE(8));
   if (!json || crcOf(json) !== head.readUInt32LE(12)) return undefined;
   const info = JSON.parse(json.toString("utf8")) as JournalInfo;
-  if (info.format !== "gymrpc-npz-journal" || info.version !== 1) {
+  if (info.format !== "gymrpc-npz-journal" || (info.version !== 1 && info.version !== 2)) {
     throw new Error(`unsupported journal format ${info.format} v${info.version}`);
   }
   return { info, dataStart: cur.pos };
@@ -159,20 +203,30 @@ export interface JournalRecord {
   readonly segments: readonly Buffer[];
 }
 
-/** The next whole record at the cursor, or undefined at the end or a torn / corrupt tail. */
+/**
+ * The next whole record at the cursor of a journal of `version`, or undefined at the end
+ * or a torn / corrupt tail. `verify`: the running totals before this record, to check its
+ * CRCs against (omitted when the journal is known intact).
+ */
 export async function readRecord(
   cur: FileCursor,
-  verify: boolean,
+  version: 1 | 2,
+  verify?: readonly Readonly<MemberTotals>[],
 ): Promise<JournalRecord | undefined> {
   const head = await cur.take(RECORD_HEAD);
   if (!head || head.readUInt32LE(0) !== RECORD_MAGIC) return undefined;
+  const prefix = version === 2 ? RECORD_PREFIX_V2 : RECORD_PREFIX;
   const payloadLength = head.readUInt32LE(4);
-  if (payloadLength < RECORD_PREFIX - RECORD_HEAD) return undefined;
+  if (payloadLength < prefix - RECORD_HEAD) return undefined;
   const payload = await cur.take(payloadLength);
-  if (!payload || (verify && crcOf(payload) !== head.readUInt32LE(8))) return undefined;
+  if (!payload) return undefined;
+  if (verify) {
+    const covered = version === 2 ? payload.subarray(0, prefix - RECORD_HEAD) : payload;
+    if (crcOf(covered) !== head.readUInt32LE(8)) return undefined;
+  }
   const members: RecordMember[] = [];
   const segments: Buffer[] = [];
-  let o = RECORD_PREFIX - RECORD_HEAD;
+  let o = prefix - RECORD_HEAD;
   for (let i = 0; i < NPZ_MEMBERS.length; i++) {
     const f = 12 + MEMBER_FIELDS * i;
     const m = {
@@ -181,9 +235,20 @@ export async function readRecord(
       crc: payload.readUInt32LE(f + 16),
     };
     if (!Number.isSafeInteger(m.compressed) || o + m.compressed > payload.length) return undefined;
+    const seg = payload.subarray(o, o + m.compressed);
+    if (version === 2) {
+      if (m.raw !== m.compressed || o + pad8(m.raw) > payload.length) return undefined;
+      if (verify) {
+        if (m.raw > 0 && crcOf(seg, verify[i]!.crc) !== m.crc) return undefined;
+        // Padding is zeros: any other byte is damage too.
+        for (let p = o + m.raw; p < o + pad8(m.raw); p++) if (payload[p] !== 0) return undefined;
+      }
+      o += pad8(m.raw);
+    } else {
+      o += m.compressed;
+    }
     members.push(m);
-    segments.push(payload.subarray(o, o + m.compressed));
-    o += m.compressed;
+    segments.push(seg);
   }
   return {
     rowsAfter: payload.readDoubleLE(0),
@@ -219,7 +284,7 @@ export async function scanJournal(fh: FileHandle): Promise<JournalState | undefi
   let episodes = 0;
   let end = header.dataStart;
   for (;;) {
-    const rec = await readRecord(cur, true);
+    const rec = await readRecord(cur, header.info.version, members);
     if (!rec) break;
     addRecord(members, rec.members);
     rows = rec.rowsAfter;

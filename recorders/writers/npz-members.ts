@@ -137,7 +137,73 @@ export function rowBytes(obsDim: number, actDim: number): number {
   return NPZ_MEMBERS.reduce((n, m) => n + m.itemSize * memberWidth(m, obsDim, actDim), 0);
 }
 
-/** Copies episodes into one contiguous buffer per member (one copy of every value). */
+/** One typed array per member, in NPZ_MEMBERS order (behavior: absent when not recorded). */
+export interface ColumnArrays {
+  readonly states: Float32Array;
+  readonly actions: Float32Array;
+  readonly rewards: Float32Array;
+  readonly next: Float32Array;
+  readonly terminals: Uint8Array;
+  readonly timeouts: Uint8Array;
+  readonly ids: BigInt64Array;
+  readonly rtg: Float32Array;
+  readonly behavior: Float64Array | undefined;
+}
+
+/** True when some step of the episode carried a behavior probability. */
+export function hasBehavior(episode: RecordedEpisode): boolean {
+  const probs = episode.policy.behaviorProb;
+  for (let i = 0; i < episode.rewards.length; i++) if (!Number.isNaN(probs[i]!)) return true;
+  return false;
+}
+
+/** What fillColumns copied. */
+export interface FilledRows {
+  readonly rows: number;
+  /** Episodes with at least one step. */
+  readonly episodes: number;
+  /** True when some step carried a behavior probability. */
+  readonly anyBehavior: boolean;
+}
+
+/**
+ * Copies episodes into columns from row `row` on (one copy of every value); the columns
+ * must hold their rows.
+ */
+export function fillColumns(
+  episodes: readonly RecordedEpisode[],
+  obs: RowFlattener,
+  act: RowFlattener,
+  cols: ColumnArrays,
+  row: number,
+): FilledRows {
+  const first = row;
+  let anyBehavior = false;
+  let nonEmpty = 0;
+  for (const ep of episodes) {
+    const t = ep.rewards.length;
+    if (t === 0) continue;
+    nonEmpty++;
+    obs.write(ep.observations, 0, t, cols.states, row);
+    obs.write(ep.observations, 1, t, cols.next, row);
+    act.write(ep.actions, 0, t, cols.actions, row);
+    cols.rewards.set(ep.rewards.subarray(0, t), row);
+    cols.terminals.set(ep.terminations.subarray(0, t), row);
+    cols.timeouts.set(ep.truncations.subarray(0, t), row);
+    const last = row + t - 1;
+    if (CUT_SHORT.has(ep.meta.terminationReason) && !cols.terminals[last]) {
+      cols.timeouts[last] = 1;
+    }
+    cols.ids.fill(BigInt(ep.meta.episodeId), row, row + t);
+    cols.rtg.set(ep.returnsToGo.subarray(0, t), row);
+    cols.behavior?.set(ep.policy.behaviorProb.subarray(0, t), row);
+    anyBehavior ||= hasBehavior(ep);
+    row += t;
+  }
+  return { rows: row - first, episodes: nonEmpty, anyBehavior };
+}
+
+/** Copies episodes into one fresh contiguous buffer per member. */
 export function buildBatch(
   episodes: readonly RecordedEpisode[],
   obs: RowFlattener,
@@ -145,43 +211,24 @@ export function buildBatch(
 ): RawBatch {
   let rows = 0;
   for (const ep of episodes) rows += ep.rewards.length;
-  const states = new Float32Array(rows * obs.width);
-  const next = new Float32Array(rows * obs.width);
-  const actions = new Float32Array(rows * act.width);
-  const rewards = new Float32Array(rows);
-  const terminals = new Uint8Array(rows);
-  const timeouts = new Uint8Array(rows);
-  const ids = new BigInt64Array(rows);
-  const rtg = new Float32Array(rows);
-  const behavior = new Float64Array(rows);
-  let anyBehavior = false;
-  let row = 0;
-  let nonEmpty = 0;
-  for (const ep of episodes) {
-    const t = ep.rewards.length;
-    if (t === 0) continue;
-    nonEmpty++;
-    obs.write(ep.observations, 0, t, states, row);
-    obs.write(ep.observations, 1, t, next, row);
-    act.write(ep.actions, 0, t, actions, row);
-    rewards.set(ep.rewards, row);
-    terminals.set(ep.terminations.subarray(0, t), row);
-    timeouts.set(ep.truncations.subarray(0, t), row);
-    const last = row + t - 1;
-    if (CUT_SHORT.has(ep.meta.terminationReason) && !terminals[last]) timeouts[last] = 1;
-    ids.fill(BigInt(ep.meta.episodeId), row, row + t);
-    rtg.set(ep.returnsToGo.subarray(0, t), row);
-    const probs = ep.policy.behaviorProb;
-    behavior.set(probs.subarray(0, t), row);
-    if (!anyBehavior)
-      for (let i = 0; i < t && !anyBehavior; i++) anyBehavior = !Number.isNaN(probs[i]!);
-    row += t;
-  }
+  const cols: ColumnArrays = {
+    states: new Float32Array(rows * obs.width),
+    actions: new Float32Array(rows * act.width),
+    rewards: new Float32Array(rows),
+    next: new Float32Array(rows * obs.width),
+    terminals: new Uint8Array(rows),
+    timeouts: new Uint8Array(rows),
+    ids: new BigInt64Array(rows),
+    rtg: new Float32Array(rows),
+    behavior: new Float64Array(rows),
+  };
+  const filled = fillColumns(episodes, obs, act, cols, 0);
   const bytes = (a: TypedArray) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const { states, actions, rewards, next, terminals, timeouts, ids, rtg } = cols;
   return {
-    rows,
-    episodes: nonEmpty,
-    buffers: [states, actions, rewards, next, terminals, timeouts, ids, rtg, behavior].map(bytes),
-    anyBehavior,
+    ...filled,
+    buffers: [states, actions, rewards, next, terminals, timeouts, ids, rtg, cols.behavior!].map(
+      bytes,
+    ),
   };
 }

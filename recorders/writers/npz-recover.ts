@@ -81,6 +81,8 @@ async function recoverOne(path: string, journalPath: string): Promise<NpzRecover
     }
     await assembleNpz(fh, state, path);
     await fh.close();
+    // The dead writer's compression under way (npz-compact.ts) is of no use now.
+    await unlink(`${journalPath}.z`).catch(() => undefined);
     await unlink(journalPath);
     await syncDir(dirname(path));
     return {

@@ -15,26 +15,32 @@
  * 8-byte values).
  *
  * Design. A zip's central directory sits at its end, so the .npz cannot grow in place.
- * Every batch of finished episodes is copied into one buffer per member (on the event
- * loop, 1 MiB per turn) and appended with a CRC to `<path>.journal`, which is
- * fdatasync'd (unless `fdatasync: false`; small records are then written synchronously)
- * before those episodes' writeEpisode calls resolve; episodes arriving meanwhile form
- * the next batch (group commit: one write and one fdatasync per batch).
- * With deferCompression (the default) the journal holds stored deflate blocks, and
- * close compresses every member once, in 32 MiB groups on the libuv threadpool
- * (npz-compact.ts): a recording step pays for a copy and a write, not for deflate.
- * Without it each batch is compressed on the threadpool as it comes (never deflateSync;
- * at most cores - 1 big jobs at a time process-wide, see setNpzCompressionThreads)
- * into independent sync-flushed raw-deflate pieces of 1 MiB.
- * The .npz is assembled from the journal: per member, a stored deflate block with the
- * .npy header (written last, once N is known), the member's segments, an empty final
- * block; CRCs are combined arithmetically.
+ * Every batch of finished episodes is laid out as one journal record and appended to
+ * `<path>.journal`, which is fdatasync'd (unless `fdatasync: false`; small records are
+ * then written synchronously) before those episodes' writeEpisode calls resolve;
+ * episodes arriving meanwhile form the next batch (group commit: one write and one
+ * fdatasync per batch, at most maxBatchBytes).
+ * With deferCompression (the default) or level 0 the journal holds the members' raw bytes
+ * (a version 2 journal, npz-raw.ts: the columns are written in place, one copy and one
+ * CRC pass), and with deferCompression the journal is compressed as it grows, on the
+ * libuv threadpool in the background (npz-compact.ts; at most cores - 1 compressions at
+ * once process-wide, see setNpzCompressionThreads): a recording step pays for a copy and
+ * a write, not for deflate, and close compresses only what is left.
+ * Without it each batch is compressed on the threadpool as it comes (never deflateSync)
+ * into independent sync-flushed raw-deflate pieces of 1 MiB (a version 1 journal).
+ * The .npz is assembled from a journal: per member, a stored deflate block with the
+ * .npy header (written last, once N is known), the member's data, an empty final
+ * block; CRCs are combined arithmetically. Raw data is framed as stored blocks, and
+ * compressed in pieces, at fixed offsets of each member's bytes, so with a raw journal
+ * the archive depends on the episodes and their order alone, not on how they were
+ * batched (batchInvariant: collector recordings need not write one episode at a time).
  * Assembly writes `<path>.tmp`, fsyncs it, renames it over `<path>` and fsyncs the
  * directory: at open (an empty dataset), at an episode end whenever the time since the
  * last assembly is at least `rebuildRatio` (10) times that assembly's duration (so it
- * costs at most ~1/rebuildRatio of the time), and at close, which then deletes the
- * journal. The .npz of an assembly while recording (and of a recovery after a crash)
- * holds the journal's segments as they are: stored, when compression is deferred.
+ * costs at most ~1/rebuildRatio of the time; close gives up one under way that would not
+ * be the final file), and at close, which then deletes the journal. The .npz of an
+ * assembly while recording (and of a recovery after a crash) is stored, uncompressed,
+ * when the journal is raw.
  *
  * Crash-safety guarantee (SIGKILL, and power loss as far as the storage honours fsync):
  * 1. Once writeEpisode(e) has resolved, e and every episode before it are in the
@@ -55,46 +61,19 @@ import { dirname } from "node:path";
 import { RecordingError } from "../recording-errors.js";
 import type { DatasetWriter, RecordedEpisode, RecordingContext, WriterFactory } from "../types.js";
 import { assembleNpz, syncDir, writeAll, writevAll, writevAllSync } from "./npz-assemble.js";
-import { BatchBuilder, type PreparedBatch } from "./npz-batch.js";
-import { compactNpz } from "./npz-compact.js";
+import { BatchBuilder, type PreparedBatch, type RecordBuilder } from "./npz-batch.js";
+import { NpzCompactor } from "./npz-compact.js";
 import {
   addRecord,
   emptyTotals,
   encodeJournalHeader,
-  encodeRecord,
   type JournalInfo,
   type JournalState,
   liveJournals,
 } from "./npz-journal.js";
 import { rowFlattener } from "./npz-members.js";
-import { crc32Combine } from "./npz-zip.js";
-
-/** Tuning of the .npz writer. */
-export interface NpzWriterOptions {
-  /** zlib level of every member, 1 (fast, default) to 9; 0 stores them uncompressed. */
-  readonly level?: number;
-  /**
-   * Journal members as stored blocks while recording and compress them once, at close
-   * (default true): the step loop then pays for a copy and a write, not for deflate.
-   * The .npz rebuilt while recording (and one recovered after a crash) is then stored,
-   * uncompressed; the one close leaves is compressed at `level`.
-   */
-  readonly deferCompression?: boolean;
-  /** Write zip64 structures even when nothing needs them. */
-  readonly forceZip64?: boolean;
-  /** Reassemble the .npz at an episode end once the time since the last assembly is this many times its duration (default 10; Infinity: only at open and close). */
-  readonly rebuildRatio?: number;
-  /** Raw bytes of episodes journaled together (one write, one fdatasync) at most (default 64 MiB). */
-  readonly maxBatchBytes?: number;
-  /** Raw bytes copied per event-loop turn while building a batch (default 1 MiB: about a millisecond). */
-  readonly sliceBytes?: number;
-  /**
-   * fdatasync the journal before writeEpisode resolves (default true). false: it resolves
-   * once the record is handed to the OS (still safe against SIGKILL, not power loss;
-   * then only the .npz assemblies, fsynced, are safe against power loss).
-   */
-  readonly fdatasync?: boolean;
-}
+import { type NpzWriterOptions, withDefaults } from "./npz-options.js";
+import { RawBatchBuilder } from "./npz-raw.js";
 
 /** Journal records up to this size are written synchronously when not fdatasync'd (~0.1 ms of copying). */
 const SYNC_WRITE_BYTES = 256 << 10;
@@ -108,6 +87,8 @@ interface Pending {
 /** Writes an .npz through a journal; see the file comment for the guarantee. */
 export class NpzWriter implements DatasetWriter {
   readonly format = "npz";
+  /** A raw journal's archive is laid out at assembly from the members' bytes alone. */
+  readonly batchInvariant: boolean;
   private readonly journalPath: string;
   private readonly totals = emptyTotals();
   private queue: Pending[] = [];
@@ -118,8 +99,10 @@ export class NpzWriter implements DatasetWriter {
   private end: number;
   private rows = 0;
   private episodes = 0;
-  /** Journal end covered by the .npz on disk. */
+  /** Journal end covered by the .npz on disk, and by the assembly under way. */
   private builtEnd = -1;
+  private rebuildEnd = -1;
+  private rebuildAbort: AbortController | undefined;
   private lastRebuildEnd = 0;
   private lastRebuildMs = 0;
 
@@ -128,11 +111,14 @@ export class NpzWriter implements DatasetWriter {
     private readonly journal: FileHandle,
     private readonly info: JournalInfo,
     private readonly dataStart: number,
-    private readonly builder: BatchBuilder,
+    private readonly builder: RecordBuilder,
     private readonly opts: Required<NpzWriterOptions>,
+    /** Compresses the journal as it grows, when compression is deferred to close. */
+    private readonly compactor: NpzCompactor | undefined,
   ) {
     this.journalPath = `${path}.journal`;
     this.end = dataStart;
+    this.batchInvariant = info.version === 2;
   }
 
   /** Creates the journal (refusing to clobber an unrecovered one) and an empty .npz. */
@@ -143,15 +129,7 @@ export class NpzWriter implements DatasetWriter {
   ): Promise<NpzWriter> {
     const obs = rowFlattener(ctx.observationSpace, "observation_space");
     const act = rowFlattener(ctx.actionSpace, "action_space");
-    const opts: Required<NpzWriterOptions> = {
-      level: options.level ?? 1,
-      deferCompression: options.deferCompression ?? true,
-      forceZip64: options.forceZip64 ?? false,
-      rebuildRatio: options.rebuildRatio ?? 10,
-      maxBatchBytes: options.maxBatchBytes ?? 64 << 20,
-      sliceBytes: options.sliceBytes ?? 1 << 20,
-      fdatasync: options.fdatasync ?? true,
-    };
+    const opts = withDefaults(options);
     const journalPath = `${path}.journal`;
     let fh: FileHandle;
     try {
@@ -167,10 +145,13 @@ export class NpzWriter implements DatasetWriter {
       throw RecordingError.fromFs(path, err);
     }
     liveJournals.add(journalPath);
+    let compactor: NpzCompactor | undefined;
     try {
+      // Stored while recording: raw records (version 2), framed or compressed at assembly.
+      const raw = opts.deferCompression || opts.level === 0;
       const info: JournalInfo = {
         format: "gymrpc-npz-journal",
-        version: 1,
+        version: raw ? 2 : 1,
         obsDim: obs.width,
         actDim: act.width,
         envId: ctx.envId,
@@ -182,16 +163,18 @@ export class NpzWriter implements DatasetWriter {
       await writeAll(fh, header, 0);
       await fh.datasync();
       await syncDir(dirname(path));
-      const builder = new BatchBuilder(
-        obs,
-        act,
-        opts.deferCompression ? 0 : opts.level,
-        opts.sliceBytes,
-      );
-      const writer = new NpzWriter(path, fh, info, header.length, builder, opts);
+      const builder = raw
+        ? new RawBatchBuilder(obs, act, opts.sliceBytes)
+        : new BatchBuilder(obs, act, opts.level, opts.sliceBytes);
+      compactor =
+        opts.deferCompression && opts.level > 0
+          ? await NpzCompactor.open(fh, path, info, header.length, opts.level)
+          : undefined;
+      const writer = new NpzWriter(path, fh, info, header.length, builder, opts, compactor);
       await writer.rebuild();
       return writer;
     } catch (err) {
+      await compactor?.discard();
       await fh.close().catch(() => undefined);
       await unlink(journalPath).catch(() => undefined);
       liveJournals.delete(journalPath);
@@ -220,11 +203,16 @@ export class NpzWriter implements DatasetWriter {
 
   private async finish(): Promise<void> {
     while (this.pumping) await this.pumping;
+    // A periodic assembly that will not be the final file (compression pending, or
+    // episodes it lacks) is given up rather than waited for.
+    const compress = this.compactor !== undefined;
+    if (this.rebuilding && (compress || this.rebuildEnd !== this.end)) this.rebuildAbort?.abort();
     while (this.rebuilding) await this.rebuilding;
     try {
-      if (this.opts.deferCompression && this.opts.level > 0) await this.rebuild(true);
+      if (compress) await this.rebuild(true);
       else if (this.builtEnd !== this.end) await this.rebuild();
     } catch (err) {
+      await this.compactor?.discard();
       await this.journal.close().catch(() => undefined);
       liveJournals.delete(this.journalPath);
       throw this.failure ?? RecordingError.fromFs(this.path, err);
@@ -245,7 +233,8 @@ export class NpzWriter implements DatasetWriter {
 
   /**
    * Two batches in flight at most: while one is written and fdatasync'd, the next
-   * (everything queued meanwhile: group commit) is copied and compressed (BatchBuilder).
+   * (everything queued meanwhile: group commit) is laid out (RecordBuilder), so a record
+   * is journaled before the batch after it is prepared (its buffer may be reused then).
    * The totals move only once a batch is durable.
    */
   private async pump(): Promise<void> {
@@ -264,8 +253,8 @@ export class NpzWriter implements DatasetWriter {
           continue;
         }
         const { built, done } = this.builder.prepare(batch.map((p) => p.episode));
-        done.catch(() => undefined);
-        await built;
+        if (done instanceof Promise) done.catch(() => undefined);
+        if (built) await built;
         if (committing) await committing;
         committing = this.commit(batch, done);
       }
@@ -285,44 +274,66 @@ export class NpzWriter implements DatasetWriter {
     return this.queue.splice(0, n);
   }
 
-  /** Journals and fdatasyncs a prepared batch, then settles its writeEpisode calls. */
-  private async commit(batch: readonly Pending[], prepared: Promise<PreparedBatch>): Promise<void> {
+  /**
+   * Journals (and fdatasyncs) a prepared batch, then settles its writeEpisode calls; a
+   * small ready record without fdatasync is written synchronously (undefined: done).
+   */
+  private commit(
+    batch: readonly Pending[],
+    prepared: PreparedBatch | Promise<PreparedBatch>,
+  ): Promise<void> | undefined {
+    // Small records without fdatasync go straight to the page cache: a threadpool round
+    // trip per step costs more than the copy (and the step that ended them waits for it).
+    if (prepared instanceof Promise || this.opts.fdatasync || prepared.bytes > SYNC_WRITE_BYTES) {
+      return this.commitAsync(batch, prepared);
+    }
     try {
       if (this.failure) throw this.failure;
-      const { rows, episodes, segments } = await prepared;
-      if (rows > 0) {
-        const members = segments.map((s, i) => ({
-          compressed: s.size,
-          raw: s.rawSize,
-          crc: crc32Combine(this.totals[i]!.crc, s.crc, s.rawSize),
-        }));
-        const rowsAfter = this.rows + rows;
-        const buffers = encodeRecord(
-          rowsAfter,
-          episodes,
-          members,
-          segments.flatMap((s) => s.parts),
-        );
-        let bytes = 0;
-        for (const b of buffers) bytes += b.length;
-        // Small records without fdatasync go straight to the page cache: a threadpool round
-        // trip per step costs more than the copy (and the step that ended them waits for it).
-        if (!this.opts.fdatasync && bytes <= SYNC_WRITE_BYTES) {
-          writevAllSync(this.journal.fd, buffers, this.end);
-        } else {
-          await writevAll(this.journal, buffers, this.end);
-        }
-        if (this.opts.fdatasync) await this.journal.datasync();
-        for (const b of buffers) this.end += b.length;
-        this.rows = rowsAfter;
-        this.episodes += episodes;
-        addRecord(this.totals, members);
-      }
+      if (prepared.rows > 0) writevAllSync(this.journal.fd, prepared.buffers, this.end);
+      this.advance(prepared);
     } catch (err) {
-      this.failure ??= RecordingError.fromFs(this.path, err);
-      for (const p of batch) p.reject(this.failure);
+      this.fail(batch, err);
+      return undefined;
+    }
+    this.settle(batch);
+    return undefined;
+  }
+
+  private async commitAsync(
+    batch: readonly Pending[],
+    preparing: PreparedBatch | Promise<PreparedBatch>,
+  ): Promise<void> {
+    try {
+      if (this.failure) throw this.failure;
+      const prepared = await preparing;
+      if (prepared.rows > 0) {
+        await writevAll(this.journal, prepared.buffers, this.end);
+        if (this.opts.fdatasync) await this.journal.datasync();
+      }
+      this.advance(prepared);
+    } catch (err) {
+      this.fail(batch, err);
       return;
     }
+    this.settle(batch);
+  }
+
+  /** Moves the journal's end and totals past a written record. */
+  private advance(prepared: PreparedBatch): void {
+    if (prepared.rows === 0) return;
+    this.end += prepared.bytes;
+    this.rows += prepared.rows;
+    this.episodes += prepared.episodes;
+    addRecord(this.totals, prepared.members);
+    this.compactor?.advance(this.end);
+  }
+
+  private fail(batch: readonly Pending[], err: unknown): void {
+    this.failure ??= RecordingError.fromFs(this.path, err);
+    for (const p of batch) p.reject(this.failure);
+  }
+
+  private settle(batch: readonly Pending[]): void {
     for (const p of batch) p.resolve();
     this.maybeRebuild();
   }
@@ -332,7 +343,9 @@ export class NpzWriter implements DatasetWriter {
     if (this.rebuilding || this.closing || !Number.isFinite(ratio)) return;
     if (performance.now() - this.lastRebuildEnd < ratio * this.lastRebuildMs) return;
     // A failed periodic assembly loses nothing (the journal has it all); close retries and reports.
-    this.rebuilding = this.rebuild()
+    const abort = new AbortController();
+    this.rebuildAbort = abort;
+    this.rebuilding = this.rebuild(false, abort.signal)
       .catch(() => {
         this.lastRebuildEnd = performance.now();
       })
@@ -342,7 +355,7 @@ export class NpzWriter implements DatasetWriter {
   }
 
   /** Assembles the .npz from the journal; `compress`: compressing stored members (at close). */
-  private async rebuild(compress = false): Promise<void> {
+  private async rebuild(compress = false, signal?: AbortSignal): Promise<void> {
     const started = performance.now();
     const state: JournalState = {
       info: this.info,
@@ -352,10 +365,10 @@ export class NpzWriter implements DatasetWriter {
       episodes: this.episodes,
       members: this.totals.map((t) => ({ ...t })),
     };
-    const zip = { forceZip64: this.opts.forceZip64 };
-    const compacted =
-      compress && (await compactNpz(this.journal, state, this.path, this.opts.level, zip));
-    if (!compacted) await assembleNpz(this.journal, state, this.path, zip);
+    this.rebuildEnd = state.end;
+    const zip = { forceZip64: this.opts.forceZip64, signal };
+    if (compress) await this.compactor!.finish(state, this.path, zip);
+    else await assembleNpz(this.journal, state, this.path, zip);
     this.builtEnd = state.end;
     this.lastRebuildEnd = performance.now();
     this.lastRebuildMs = this.lastRebuildEnd - started;
@@ -370,4 +383,5 @@ export function npzWriterFactory(options: NpzWriterOptions = {}): WriterFactory 
 /** Opens an .npz writer with the default options. */
 export const createNpzWriter: WriterFactory = npzWriterFactory();
 
+export type { NpzWriterOptions } from "./npz-options.js";
 export { recoverNpz } from "./npz-recover.js";

@@ -24,12 +24,26 @@ export const FINAL_BLOCK: Buffer = Buffer.from([0x03, 0x00]);
 /** Bytes a stored (uncompressed, non-final) deflate block adds before its data. */
 export const STORED_BLOCK_OVERHEAD = 5;
 
+/** Most bytes one stored deflate block holds. */
+export const STORED_MAX = 0xffff;
+
+/** Bytes `raw` bytes take as stored deflate blocks of STORED_MAX bytes (the last one shorter). */
+export function storedSize(raw: number): number {
+  return raw + STORED_BLOCK_OVERHEAD * Math.ceil(raw / STORED_MAX);
+}
+
+/** Writes the 5-byte header of a non-final stored block of `length` bytes into `out` at `at`. */
+export function writeStoredBlockHeader(out: Buffer, at: number, length: number): void {
+  out[at] = 0;
+  out.writeUInt16LE(length, at + 1);
+  out.writeUInt16LE(~length & U16, at + 3);
+}
+
 /** The 5-byte header of a non-final stored deflate block of `length` bytes (at most 65535). */
 export function storedBlockHeader(length: number): Buffer {
   if (length > U16) throw new RangeError("a stored deflate block holds at most 65535 bytes");
   const out = Buffer.alloc(STORED_BLOCK_OVERHEAD);
-  out.writeUInt16LE(length, 1);
-  out.writeUInt16LE(~length & U16, 3);
+  writeStoredBlockHeader(out, 0, length);
   return out;
 }
 

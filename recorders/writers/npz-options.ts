@@ -1,0 +1,42 @@
+/** Tuning of the .npz writer (npz-writer.ts). */
+export interface NpzWriterOptions {
+  /** zlib level of every member, 1 (fast, default) to 9; 0 stores them uncompressed. */
+  readonly level?: number;
+  /**
+   * Journal members raw while recording and compress them in the background as the journal
+   * grows, the rest at close (default true): the step loop then pays for a copy and a write,
+   * not for deflate. The .npz rebuilt while recording (and one recovered after a crash) is
+   * then stored, uncompressed; the one close leaves is compressed at `level`.
+   */
+  readonly deferCompression?: boolean;
+  /** Write zip64 structures even when nothing needs them. */
+  readonly forceZip64?: boolean;
+  /** Reassemble the .npz at an episode end once the time since the last assembly is this many times its duration (default 10; Infinity: only at open and close). */
+  readonly rebuildRatio?: number;
+  /**
+   * Raw bytes of episodes journaled together (one write, one fdatasync) at most (default
+   * 4 MiB: a backlog is then copied while the batch before it is written, in reused buffers).
+   */
+  readonly maxBatchBytes?: number;
+  /** Raw bytes copied per event-loop turn while building a batch (default 1 MiB: about a millisecond). */
+  readonly sliceBytes?: number;
+  /**
+   * fdatasync the journal before writeEpisode resolves (default true). false: it resolves
+   * once the record is handed to the OS (still safe against SIGKILL, not power loss;
+   * then only the .npz assemblies, fsynced, are safe against power loss).
+   */
+  readonly fdatasync?: boolean;
+}
+
+/** The options with every default filled in. */
+export function withDefaults(options: NpzWriterOptions): Required<NpzWriterOptions> {
+  return {
+    level: options.level ?? 1,
+    deferCompression: options.deferCompression ?? true,
+    forceZip64: options.forceZip64 ?? false,
+    rebuildRatio: options.rebuildRatio ?? 10,
+    maxBatchBytes: options.maxBatchBytes ?? 4 << 20,
+    sliceBytes: options.sliceBytes ?? 1 << 20,
+    fdatasync: options.fdatasync ?? true,
+  };
+}

@@ -1,0 +1,170 @@
+import type { RecordedEpisode } from "../types.js";
+import type { PreparedBatch, Preparing, RecordBuilder } from "./npz-batch.js";
+import {
+  pad8,
+  RECORD_PREFIX_V2,
+  type RecordMember,
+  sealRecordV2,
+  writeRecordPrefix,
+} from "./npz-journal.js";
+import {
+  BEHAVIOR_MEMBER,
+  type ColumnArrays,
+  fillColumns,
+  hasBehavior,
+  memberWidth,
+  NPZ_MEMBERS,
+  type RowFlattener,
+  rowBytes,
+} from "./npz-members.js";
+import { crcOf } from "./npz-zip.js";
+
+/** Records up to this size are laid out in reused buffers (see recordBuffer). */
+const ARENA_BYTES = 8 << 20;
+
+/**
+ * Lays batches of episodes out as version 2 journal records (raw members, see
+ * npz-journal.ts), each record one buffer: sizes follow from the row count, so every
+ * column is written in place, straight from the episodes (one copy), and each member's
+ * running CRC is taken once over its bytes. `sliceBytes` are copied per event-loop turn;
+ * a batch of one slice is ready at once, with no promise. Batches must be prepared in
+ * journal order (row positions and running CRCs move as they are prepared).
+ */
+export class RawBatchBuilder implements RecordBuilder {
+  /** Bytes one transition takes across all members. */
+  readonly rowBytes: number;
+  private readonly crcs: number[] = NPZ_MEMBERS.map(() => 0);
+  private rowsTaken = 0;
+  private behaviorOn = false;
+  private readonly arenas: Buffer[] = [Buffer.alloc(0), Buffer.alloc(0)];
+  private turn = 0;
+
+  constructor(
+    private readonly obs: RowFlattener,
+    private readonly act: RowFlattener,
+    private readonly sliceBytes: number,
+  ) {
+    this.rowBytes = rowBytes(obs.width, act.width);
+  }
+
+  /**
+   * A buffer for a record of `bytes`, 8-aligned (typed-array views): records up to
+   * ARENA_BYTES alternate between two reused buffers (a fresh one per episode costs more
+   * than filling it: allocation, first-touch page faults, garbage collection), which is
+   * why a record must be journaled before the batch after next is prepared.
+   */
+  private recordBuffer(bytes: number): Buffer {
+    if (bytes > ARENA_BYTES) return Buffer.allocUnsafeSlow(bytes);
+    this.turn ^= 1;
+    let arena = this.arenas[this.turn]!;
+    if (arena.length < bytes) {
+      arena = Buffer.allocUnsafeSlow(
+        Math.min(ARENA_BYTES, Math.max(bytes, 2 * arena.length, 1 << 16)),
+      );
+      this.arenas[this.turn] = arena;
+    }
+    return arena.subarray(0, bytes);
+  }
+
+  /** Starts laying out `episodes`; synchronous when they fit in one slice. */
+  prepare(episodes: readonly RecordedEpisode[]): Preparing {
+    let rows = 0;
+    let nonEmpty = 0;
+    let anyBehavior = false;
+    for (const ep of episodes) {
+      const t = ep.rewards.length;
+      rows += t;
+      if (t > 0) nonEmpty++;
+      if (!anyBehavior && t > 0) anyBehavior = hasBehavior(ep);
+    }
+    if (rows === 0) return { done: { rows, episodes: 0, members: [], buffers: [], bytes: 0 } };
+    // The first known probability: rows recorded before get NaN.
+    const backfill = anyBehavior && !this.behaviorOn ? this.rowsTaken : 0;
+    this.behaviorOn ||= anyBehavior;
+    this.rowsTaken += rows;
+    const rowsAfter = this.rowsTaken;
+    // Bytes per row of each member; behavior_probs (present once a probability was seen) starts with the backfill.
+    const widths = NPZ_MEMBERS.map((m, i) =>
+      i === BEHAVIOR_MEMBER && !this.behaviorOn
+        ? 0
+        : memberWidth(m, this.obs.width, this.act.width) * m.itemSize,
+    );
+    const starts = widths.map((w, i) => (i === BEHAVIOR_MEMBER && w > 0 ? backfill * w : 0));
+    const raws = widths.map((w, i) => starts[i]! + rows * w);
+    let bytes = RECORD_PREFIX_V2;
+    for (const raw of raws) bytes += pad8(raw);
+    const record = this.recordBuffer(bytes);
+    const segments: Buffer[] = [];
+    let pos = RECORD_PREFIX_V2;
+    for (const raw of raws) {
+      segments.push(record.subarray(pos, pos + raw));
+      record.fill(0, pos + raw, pos + pad8(raw));
+      pos += pad8(raw);
+    }
+    const behavior = raws[BEHAVIOR_MEMBER]! > 0 ? column(Float64Array, segments[8]!) : undefined;
+    behavior?.fill(Number.NaN, 0, backfill);
+    const cols: ColumnArrays = {
+      states: column(Float32Array, segments[0]!),
+      actions: column(Float32Array, segments[1]!),
+      rewards: column(Float32Array, segments[2]!),
+      next: column(Float32Array, segments[3]!),
+      terminals: segments[4]!,
+      timeouts: segments[5]!,
+      ids: column(BigInt64Array, segments[6]!),
+      rtg: column(Float32Array, segments[7]!),
+      behavior: behavior?.subarray(backfill),
+    };
+    // Each member's CRC advances over its bytes as they are filled (the backfill first).
+    const crcs = this.crcs.slice();
+    const crcDone = starts.map(() => 0);
+    const takeCrcs = (row: number) => {
+      for (let i = 0; i < raws.length; i++) {
+        const upTo = starts[i]! + row * widths[i]!;
+        if (upTo === crcDone[i]) continue;
+        crcs[i] = crcOf(segments[i]!.subarray(crcDone[i], upTo), crcs[i]);
+        crcDone[i] = upTo;
+      }
+    };
+    const finish = (): PreparedBatch => {
+      const members: RecordMember[] = raws.map((raw, i) => ({
+        compressed: raw,
+        raw,
+        crc: crcs[i]!,
+      }));
+      for (let i = 0; i < crcs.length; i++) this.crcs[i] = crcs[i]!;
+      writeRecordPrefix(record, 2, rowsAfter, nonEmpty, members);
+      sealRecordV2(record);
+      return { rows, episodes: nonEmpty, members, buffers: [record], bytes };
+    };
+    if (rows * this.rowBytes <= this.sliceBytes) {
+      fillColumns(episodes, this.obs, this.act, cols, 0);
+      takeCrcs(rows);
+      return { done: finish() };
+    }
+    const done = (async () => {
+      let row = 0;
+      for (let i = 0; i < episodes.length; ) {
+        let j = i;
+        for (let b = 0; j < episodes.length && (j === i || b < this.sliceBytes); j++) {
+          b += episodes[j]!.rewards.length * this.rowBytes;
+        }
+        row += fillColumns(episodes.slice(i, j), this.obs, this.act, cols, row).rows;
+        takeCrcs(row);
+        i = j;
+        if (i < episodes.length) await new Promise((r) => setImmediate(r));
+      }
+      return finish();
+    })();
+    return { built: done.then(() => undefined), done };
+  }
+}
+
+interface ColumnType<T> {
+  readonly BYTES_PER_ELEMENT: number;
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): T;
+}
+
+/** A member's bytes viewed as its column (the record is 8-aligned, its segments too). */
+function column<T>(Type: ColumnType<T>, seg: Buffer): T {
+  return new Type(seg.buffer as ArrayBuffer, seg.byteOffset, seg.length / Type.BYTES_PER_ELEMENT);
+}
