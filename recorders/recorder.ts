@@ -152,12 +152,14 @@ export class Recorder {
     }
     // Episodes go to the writer at once, in order; writers batch what arrives while they
     // write (one compression, one write), so episodes ending together share the cost.
-    // Collector recordings write one episode at a time instead: batch boundaries would
-    // otherwise depend on timing, and their files must be the same byte for byte.
+    // Collector recordings write one episode at a time instead (unless the writer's file
+    // does not depend on batching): batch boundaries would otherwise depend on timing, and
+    // their files must be the same byte for byte.
     const write = () => (this.failure ? undefined : this.writer.writeEpisode(episode));
-    const started = this.ctx.discardPartialEpisodes
-      ? this.last.then(write)
-      : Promise.resolve(write());
+    const started =
+      this.ctx.discardPartialEpisodes && !this.writer.batchInvariant
+        ? this.last.then(write)
+        : Promise.resolve(write());
     const written = started.catch((err: unknown) => {
       this.failure ??= RecordingError.fromFs(this.path, err);
     });

@@ -156,6 +156,11 @@ export interface DatasetWriter {
    * line by line). Values are views valid only during the call.
    */
   writeTransition?(transition: TransitionRecord): void;
+  /**
+   * True when the finished file depends only on the episodes and their order, not on how
+   * writeEpisode calls were batched: collector recordings then need not wait for each write.
+   */
+  readonly batchInvariant?: boolean;
   /** Appends one finished episode. Resolves when it is durable on disk. */
   writeEpisode(episode: RecordedEpisode): Promise<void>;
   /** Finishes the dataset (final index, attributes, stats) and releases resources. */

@@ -1,0 +1,89 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Box } from "../../envs/core/spaces/box.js";
+import type { RecordedEpisode } from "../../recorders/types.js";
+import { type NpzWriterOptions, npzWriterFactory } from "../../recorders/writers/npz-writer.js";
+import { testContext } from "../helpers/memory-recorder.js";
+import { syntheticEpisode } from "../helpers/npz-episodes.js";
+import { bytesOf, dumpNpz, findNumpyPython } from "../helpers/npz-python.js";
+
+const OBS = 64;
+const noStats = {
+  totalEpisodes: 0,
+  totalSteps: 0,
+  meanEpisodeLength: 0,
+  meanReward: 0,
+  successRate: undefined,
+};
+const found = findNumpyPython();
+
+let dir = "";
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "gymrpc-npz-batching-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** 110 episodes, 6,000+ rows: states span several 1 MiB compression pieces; probabilities from episode 40 on. */
+function episodes(): RecordedEpisode[] {
+  return Array.from({ length: 110 }, (_, id) => {
+    const t = 20 + ((id * 37) % 71);
+    const obs = Float32Array.from({ length: (t + 1) * OBS }, (_, i) => Math.sin(id * 1000 + i));
+    const ep = syntheticEpisode(
+      id,
+      t,
+      obs,
+      Float32Array.from({ length: t }, (_, i) => i % 3),
+    );
+    if (id >= 40) for (let i = 0; i < t; i += 3) ep.policy.behaviorProb[i] = 0.5;
+    return ep;
+  });
+}
+
+/** Records the episodes with `options`, one awaited write at a time or all handed over at once. */
+async function record(name: string, options: NpzWriterOptions, serial: boolean): Promise<Buffer> {
+  const path = join(dir, `${name}.npz`);
+  const ctx = testContext("synthetic", new Box(-1, 1, [OBS]), new Box(0, 3, [1]));
+  const writer = await npzWriterFactory(options)(path, ctx);
+  expect(writer.batchInvariant).toBe(options.deferCompression !== false || options.level === 0);
+  const eps = episodes();
+  if (serial) for (const ep of eps) await writer.writeEpisode(ep);
+  else await Promise.all(eps.map((ep) => writer.writeEpisode(ep)));
+  await writer.close(noStats);
+  return readFile(path);
+}
+
+describe("npz archives do not depend on how episodes were batched", () => {
+  for (const [label, level] of [
+    ["compressed at close (level 1)", 1],
+    ["stored (level 0)", 0],
+  ] as const) {
+    it(`${label}: one at a time, all at once and in small batches give the same bytes`, async () => {
+      const one = await record(`one-${level}`, { level }, true);
+      const all = await record(`all-${level}`, { level, rebuildRatio: 0 }, false);
+      const small = await record(
+        `small-${level}`,
+        { level, maxBatchBytes: 20_000, sliceBytes: 7_000 },
+        false,
+      );
+      expect(all.equals(one)).toBe(true);
+      expect(small.equals(one)).toBe(true);
+      if ("python" in found) {
+        const dump = await dumpNpz(found.python, join(dir, `small-${level}.npz`));
+        const eps = episodes();
+        const rows = eps.reduce((n, ep) => n + ep.rewards.length, 0);
+        expect(dump.arrays.states!.shape).toEqual([rows, OBS]);
+        const probs = new Float64Array(new Uint8Array(bytesOf(dump.arrays.behavior_probs)).buffer);
+        const want = Float64Array.from(eps.flatMap((ep) => [...ep.policy.behaviorProb]));
+        expect(Buffer.from(probs.buffer).equals(Buffer.from(want.buffer))).toBe(true);
+      }
+    }, 60_000);
+  }
+
+  it("compressing as it goes (deferCompression false) is not batch-invariant", async () => {
+    await record("eager", { deferCompression: false }, true);
+  });
+});
