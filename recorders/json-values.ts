@@ -3,165 +3,242 @@ import type { InfoValue } from "../envs/core/env.js";
 import type { Dict } from "../envs/core/spaces/dict.js";
 import type { Space, SpaceValue } from "../envs/core/spaces/space.js";
 import type { Tuple } from "../envs/core/spaces/tuple.js";
+import { JsonSink, keyBytes, utf8Bytes } from "./json-sink.js";
+
+const LBRACKET = 91;
+const RBRACKET = 93;
+const LBRACE = 123;
+const RBRACE = 125;
+const COMMA = 44;
+const COLON = 58;
 
 /**
- * A number as JSON. Non-finite values are written as the bare tokens NaN,
- * Infinity and -Infinity, as Python's json.dump does by default (and its
- * json.loads reads); strict JSON parsers need to be told to accept them.
+ * Row-major elements of `arr` from `offset` as nested JSON lists of `shape`
+ * (numpy's tolist). Float32Array elements are float32 text (JsonSink.float32);
+ * numbers follow JsonSink.number (NaN and ±Infinity as Python's json writes them).
  */
-export function jsonNumber(x: number): string {
-  // x - x is 0 for finite numbers and NaN otherwise: one cheap test on the hot path.
-  if (x - x === 0) return `${x}`;
-  if (Number.isNaN(x)) return "NaN";
-  return x > 0 ? "Infinity" : "-Infinity";
+function writeTensor(o: JsonSink, arr: TypedArray, shape: readonly number[], offset = 0): void {
+  if (shape.length === 0) writeElement(o, arr, offset);
+  else if (shape.length === 1) writeFlat(o, arr, offset, shape[0]!);
+  else {
+    const rest = shape.slice(1);
+    let stride = 1;
+    for (const d of rest) stride *= d;
+    o.byte(LBRACKET);
+    for (let i = 0; i < shape[0]!; i++) {
+      if (i > 0) o.byte(COMMA);
+      writeTensor(o, arr, rest, offset + i * stride);
+    }
+    o.byte(RBRACKET);
+  }
 }
 
-/** Row-major elements of `arr` as nested JSON lists of `shape` (numpy's tolist). */
-export function jsonTensor(arr: TypedArray, shape: readonly number[], offset = 0): string {
-  if (shape.length === 0) return jsonNumber(Number(arr[offset]));
-  const n = shape[0]!;
-  if (shape.length === 1) {
-    if (n === 0) return "[]";
-    if (n === 1) return `[${jsonNumber(Number(arr[offset]))}]`;
-    // Joining a plain array is V8's fastest path from numbers to text.
-    const parts = new Array<number | string>(n);
+function writeElement(o: JsonSink, arr: TypedArray, i: number): void {
+  if (arr instanceof Float32Array) o.float32(arr[i]!);
+  else o.number(Number(arr[i]));
+}
+
+function writeFlat(o: JsonSink, arr: TypedArray, offset: number, n: number): void {
+  o.byte(LBRACKET);
+  if (arr instanceof Float32Array) o.float32s(arr, offset, n);
+  else {
     for (let i = 0; i < n; i++) {
-      const x = Number(arr[offset + i]);
-      parts[i] = x - x === 0 ? x : jsonNumber(x);
+      if (i > 0) o.byte(COMMA);
+      o.number(Number(arr[offset + i]));
     }
-    return `[${parts.join(",")}]`;
   }
-  const rest = shape.slice(1);
-  let stride = 1;
-  for (const d of rest) stride *= d;
-  const parts: string[] = new Array(n);
-  for (let i = 0; i < n; i++) parts[i] = jsonTensor(arr, rest, offset + i * stride);
-  return `[${parts.join(",")}]`;
+  o.byte(RBRACKET);
 }
 
 /** A value of `space` as JSON: tensors as (nested) lists, Discrete as an integer, Dict as an object. */
-export function jsonSpaceValue(space: Space, value: SpaceValue): string {
-  return formatterOf(space)(value);
+export function writeSpaceValue(o: JsonSink, space: Space, value: SpaceValue): void {
+  writerOf(space)(o, value);
 }
 
-type Formatter = (value: SpaceValue) => string;
+type Writer = (o: JsonSink, value: SpaceValue) => void;
 
-// One formatter per space, built once: keys quoted and dispatch decided ahead of the
-// hot path (a recorder formats every transition's state and next_state).
-const formatters = new WeakMap<Space, Formatter>();
+// One writer per space, built once: keys encoded and dispatch decided ahead of the
+// hot path (a recorder writes every transition's state and next_state).
+const writers = new WeakMap<Space, Writer>();
 
-function formatterOf(space: Space): Formatter {
-  let f = formatters.get(space);
+function writerOf(space: Space): Writer {
+  let f = writers.get(space);
   if (!f) {
-    f = compileFormatter(space);
-    formatters.set(space, f);
+    f = compileWriter(space);
+    writers.set(space, f);
   }
   return f;
 }
 
-function compileFormatter(space: Space): Formatter {
+function compileWriter(space: Space): Writer {
   switch (space.kind) {
     case "dict": {
       const keys = [...(space as Dict).spaces.keys()];
-      const prefixes = keys.map((k, i) => `${i === 0 ? "" : ","}${JSON.stringify(k)}:`);
-      const fs = [...(space as Dict).spaces.values()].map(formatterOf);
-      return (value) => {
+      const prefixes = keys.map((k, i) => keyBytes(k, i > 0));
+      // Sub-writers looked up now, not per value (a WeakMap lookup per entry adds up).
+      const subs = [...(space as Dict).spaces.values()].map(writerOf);
+      return (o, value) => {
         const v = value as Record<string, SpaceValue>;
-        let out = "{";
-        for (let i = 0; i < fs.length; i++) out += prefixes[i]! + fs[i]!(v[keys[i]!]!);
-        return `${out}}`;
+        o.byte(LBRACE);
+        for (let i = 0; i < subs.length; i++) {
+          o.raw(prefixes[i]!);
+          subs[i]!(o, v[keys[i]!]!);
+        }
+        o.byte(RBRACE);
       };
     }
     case "tuple": {
-      const fs = (space as Tuple).spaces.map(formatterOf);
-      return (value) => {
+      const subs = (space as Tuple).spaces.map(writerOf);
+      return (o, value) => {
         const v = value as SpaceValue[];
-        let out = "[";
-        for (let i = 0; i < fs.length; i++) out += (i === 0 ? "" : ",") + fs[i]!(v[i]!);
-        return `${out}]`;
+        o.byte(LBRACKET);
+        for (let i = 0; i < subs.length; i++) {
+          if (i > 0) o.byte(COMMA);
+          subs[i]!(o, v[i]!);
+        }
+        o.byte(RBRACKET);
       };
     }
     case "text":
-      return (value) => JSON.stringify(value);
+      return (o, value) => o.string(value as string);
     case "discrete":
-      return (value) =>
-        typeof value === "number"
-          ? jsonNumber(value)
-          : jsonNumber(Number((value as TypedArray)[0]));
+      return (o, value) =>
+        o.number(typeof value === "number" ? value : Number((value as TypedArray)[0]));
     default: {
       const shape = space.shape ?? [];
-      if (shape.length === 0) return (value) => jsonNumber(Number((value as TypedArray)[0]));
-      return (value) => jsonTensor(value as TypedArray, shape);
+      if (shape.length === 0) return (o, value) => writeElement(o, value as TypedArray, 0);
+      if (shape.length === 1) {
+        const n = shape[0]!;
+        return (o, value) => writeFlat(o, value as TypedArray, 0, n);
+      }
+      return (o, value) => writeTensor(o, value as TypedArray, shape);
     }
   }
 }
 
 /** Row `row` of a batched value of `space` (as `space.batch(n)` lays it out) as JSON, without taking the row out. */
-export function jsonSpaceRow(space: Space, batch: SpaceValue, row: number): string {
-  let f = rowFormatters.get(space);
-  if (!f) {
-    f = compileRowFormatter(space);
-    rowFormatters.set(space, f);
-  }
-  return f(batch, row);
+export function writeSpaceRow(o: JsonSink, space: Space, batch: SpaceValue, row: number): void {
+  rowWriterOf(space)(o, batch, row);
 }
 
-type RowFormatter = (batch: SpaceValue, row: number) => string;
+type RowWriter = (o: JsonSink, batch: SpaceValue, row: number) => void;
 
-const rowFormatters = new WeakMap<Space, RowFormatter>();
+const rowWriters = new WeakMap<Space, RowWriter>();
 
-function compileRowFormatter(space: Space): RowFormatter {
+function rowWriterOf(space: Space): RowWriter {
+  let f = rowWriters.get(space);
+  if (!f) {
+    f = compileRowWriter(space);
+    rowWriters.set(space, f);
+  }
+  return f;
+}
+
+function compileRowWriter(space: Space): RowWriter {
   switch (space.kind) {
     case "dict": {
       const keys = [...(space as Dict).spaces.keys()];
-      const prefixes = keys.map((k, i) => `${i === 0 ? "" : ","}${JSON.stringify(k)}:`);
-      const subs = [...(space as Dict).spaces.values()];
-      return (batch, row) => {
+      const prefixes = keys.map((k, i) => keyBytes(k, i > 0));
+      const subs = [...(space as Dict).spaces.values()].map(rowWriterOf);
+      return (o, batch, row) => {
         const b = batch as Record<string, SpaceValue>;
-        let out = "{";
-        for (let i = 0; i < subs.length; i++)
-          out += prefixes[i]! + jsonSpaceRow(subs[i]!, b[keys[i]!]!, row);
-        return `${out}}`;
+        o.byte(LBRACE);
+        for (let i = 0; i < subs.length; i++) {
+          o.raw(prefixes[i]!);
+          subs[i]!(o, b[keys[i]!]!, row);
+        }
+        o.byte(RBRACE);
       };
     }
     case "tuple": {
-      const subs = (space as Tuple).spaces;
-      return (batch, row) => {
+      const subs = (space as Tuple).spaces.map(rowWriterOf);
+      return (o, batch, row) => {
         const b = batch as SpaceValue[];
-        let out = "[";
-        for (let i = 0; i < subs.length; i++)
-          out += (i === 0 ? "" : ",") + jsonSpaceRow(subs[i]!, b[i]!, row);
-        return `${out}]`;
+        o.byte(LBRACKET);
+        for (let i = 0; i < subs.length; i++) {
+          if (i > 0) o.byte(COMMA);
+          subs[i]!(o, b[i]!, row);
+        }
+        o.byte(RBRACKET);
       };
     }
     case "text":
-      return (batch, row) => JSON.stringify((batch as string[])[row]);
+      return (o, batch, row) => o.string((batch as string[])[row]!);
     case "discrete":
-      return (batch, row) => jsonNumber(Number((batch as TypedArray)[row]));
+      return (o, batch, row) => o.number(Number((batch as TypedArray)[row]));
     default: {
       const shape = space.shape ?? [];
       const size = shape.reduce((a, b) => a * b, 1);
-      if (shape.length === 0) return (batch, row) => jsonNumber(Number((batch as TypedArray)[row]));
-      return (batch, row) => jsonTensor(batch as TypedArray, shape, row * size);
+      if (shape.length === 0) return (o, batch, row) => writeElement(o, batch as TypedArray, row);
+      if (shape.length === 1)
+        return (o, batch, row) => writeFlat(o, batch as TypedArray, row * size, size);
+      return (o, batch, row) => writeTensor(o, batch as TypedArray, shape, row * size);
     }
   }
 }
 
 /** An info value as JSON (flat typed arrays become lists; bool arrays come in as 0/1 numbers). */
-export function jsonInfoValue(v: InfoValue | undefined): string {
-  if (v === undefined) return "null";
-  if (typeof v === "number") return jsonNumber(v);
-  if (typeof v === "boolean" || typeof v === "string") return JSON.stringify(v);
-  if (isTypedArray(v)) return jsonTensor(v, [v.length]);
-  if (Array.isArray(v)) return `[${v.map(jsonInfoValue).join(",")}]`;
-  return jsonObject(v as Record<string, InfoValue>);
+export function writeInfoValue(o: JsonSink, v: InfoValue | undefined): void {
+  if (v === undefined) o.raw(NULL);
+  else if (typeof v === "number") o.number(v);
+  else if (typeof v === "boolean") o.bool(v);
+  else if (typeof v === "string") o.string(v);
+  else if (isTypedArray(v)) writeFlat(o, v, 0, v.length);
+  else if (Array.isArray(v)) {
+    o.byte(LBRACKET);
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) o.byte(COMMA);
+      writeInfoValue(o, v[i]);
+    }
+    o.byte(RBRACKET);
+  } else writeObject(o, v as Record<string, InfoValue>);
 }
 
-/** An object of info values as JSON. */
-export function jsonObject(o: Readonly<Record<string, InfoValue | undefined>>): string {
-  const parts: string[] = [];
-  for (const k of Object.keys(o)) {
-    if (o[k] !== undefined) parts.push(`${JSON.stringify(k)}:${jsonInfoValue(o[k])}`);
+// An object of info values as JSON (undefined entries left out).
+function writeObject(o: JsonSink, obj: Readonly<Record<string, InfoValue | undefined>>): void {
+  o.byte(LBRACE);
+  let first = true;
+  for (const k of Object.keys(obj)) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    if (!first) o.byte(COMMA);
+    first = false;
+    o.string(k);
+    o.byte(COLON);
+    writeInfoValue(o, v);
   }
-  return `{${parts.join(",")}}`;
+  o.byte(RBRACE);
+}
+
+const NULL = utf8Bytes("null");
+
+// String forms, for callers that build text rather than stream it (one shared scratch sink).
+const scratch = new JsonSink(1 << 12);
+
+/** writeSpaceValue as a string. */
+export function jsonSpaceValue(space: Space, value: SpaceValue): string {
+  scratch.clear();
+  writeSpaceValue(scratch, space, value);
+  return scratch.text();
+}
+
+/** writeSpaceRow as a string. */
+export function jsonSpaceRow(space: Space, batch: SpaceValue, row: number): string {
+  scratch.clear();
+  writeSpaceRow(scratch, space, batch, row);
+  return scratch.text();
+}
+
+/** writeInfoValue as a string. */
+export function jsonInfoValue(v: InfoValue | undefined): string {
+  scratch.clear();
+  writeInfoValue(scratch, v);
+  return scratch.text();
+}
+
+/** writeObject as a string. */
+export function jsonObject(obj: Readonly<Record<string, InfoValue | undefined>>): string {
+  scratch.clear();
+  writeObject(scratch, obj);
+  return scratch.text();
 }

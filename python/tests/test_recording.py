@@ -210,6 +210,8 @@ def test_jsonl_lines_carry_the_policy_in_meta(target: str, record_dir: Path) -> 
         assert row["t"] == t and row["seed"] == 7
         np.testing.assert_array_equal(np.array(row["state"], np.float32), tr.states[t])
         np.testing.assert_array_equal(np.array(row["next_state"], np.float32), tr.next_states[t])
+        # float32 values are written as numpy prints them (0.1, not 0.10000000149011612).
+        assert row["state"] == [float(str(x)) for x in tr.states[t]]
         assert row["action"] == tr.actions[t]
         assert row["reward"] == tr.rewards[t]
         assert row["action_mask"] is None

@@ -4,21 +4,20 @@ import { gzip } from "node:zlib";
 import { isTypedArray } from "../../envs/core/dtype.js";
 import type { Info, InfoValue } from "../../envs/core/env.js";
 import { batchItem } from "../../envs/core/vector/batching.js";
-import {
-  jsonInfoValue,
-  jsonNumber,
-  jsonObject,
-  jsonSpaceRow,
-  jsonSpaceValue,
-} from "../json-values.js";
+import { JsonSink, keyBytes, utf8Bytes } from "../json-sink.js";
+import { jsonObject, writeInfoValue, writeSpaceRow, writeSpaceValue } from "../json-values.js";
 import type {
   DatasetWriter,
   RecordedEpisode,
   RecordingContext,
+  StepPolicyInfo,
   TransitionRecord,
 } from "../types.js";
 
 const gzipAsync = promisify(gzip);
+
+/** Plain lines go out once this much is pending, without waiting for the end of the turn. */
+const FLUSH_BYTES = 1 << 16;
 
 /**
  * Seed 001's JSONL: one transition per line with exactly the keys
@@ -28,6 +27,10 @@ const gzipAsync = promisify(gzip);
  *   bp_window_tag), then episode_id, step, terminated, truncated,
  *   policy_id, the behavior-policy fields when given (behavior_prob,
  *   greedy_action, was_exploratory, epsilon) and the client's free-form meta.
+ * - float32 values (float32 Box elements, float32 arrays in info) are the
+ *   shortest decimal that reads back as the same float32 (0.1, not
+ *   0.10000000149011612); other numbers are JavaScript's shortest text,
+ *   exact for doubles.
  * - NaN and ±Infinity are the bare tokens NaN / Infinity / -Infinity, as
  *   Python's json writes and reads them by default.
  * Finished episodes go to `<stem>.episodes.jsonl` (`<stem>.episodes.jsonl.gz`
@@ -37,13 +40,16 @@ const gzipAsync = promisify(gzip);
  * event-loop turn (a SIGKILL loses at most the lines of the turn in progress);
  * .jsonl.gz is written as one complete gzip member per finished episode, so a
  * kill loses only the episode in progress and the file stays readable.
+ *
+ * Lines are written as bytes straight into one buffer (JsonSink): no string
+ * per number or line, nothing to join or encode when the buffer goes out.
  */
 export class JsonlWriter implements DatasetWriter {
   readonly format: string;
   private readonly fd: number;
   private readonly episodesFd: number;
-  private pending: string[] = [];
-  private pendingBytes = 0;
+  /** Lines not yet written out. */
+  private readonly out = new JsonSink(FLUSH_BYTES * 2);
   private flushScheduled = false;
   private closed = false;
   private gzChain: Promise<void> = Promise.resolve();
@@ -53,6 +59,12 @@ export class JsonlWriter implements DatasetWriter {
   private nextT = 0;
   /** A write that failed outside a caller's call (the end-of-turn flush); reported on the next call. */
   private failed: unknown;
+  /** `"key":` of info and client meta keys, encoded once (the same few keys on every line). */
+  private readonly keys = new Map<string, Uint8Array>();
+  private readonly defaultPolicyId: Uint8Array;
+  /** The last policy id written and its bytes (collectors pass the same one on every line). */
+  private policyId: string | undefined;
+  private policyIdBytes: Uint8Array = utf8Bytes("null");
 
   constructor(
     readonly path: string,
@@ -60,6 +72,7 @@ export class JsonlWriter implements DatasetWriter {
     private readonly gz: boolean,
   ) {
     this.format = gz ? "jsonl.gz" : "jsonl";
+    this.defaultPolicyId = utf8Bytes(JSON.stringify(ctx.policyId));
     this.fd = openSync(path, "w");
     const sidecar = `${path.replace(/\.jsonl(\.gz)?$/i, "")}.episodes.jsonl${gz ? ".gz" : ""}`;
     this.episodesFd = openSync(sidecar, "w");
@@ -69,29 +82,48 @@ export class JsonlWriter implements DatasetWriter {
     if (this.failed) throw this.failed;
     this.streamed.add(r.episodeId);
     const { observationSpace, actionSpace } = this.ctx;
-    const line = this.line(r, {
-      state: jsonSpaceValue(observationSpace, r.observation),
-      action: jsonSpaceValue(actionSpace, r.action),
-      next: jsonSpaceValue(observationSpace, r.nextObservation),
-    });
-    this.pending.push(line);
-    this.pendingBytes += line.length;
+    const o = this.out;
+    this.lineStart(r);
+    writeSpaceValue(o, observationSpace, r.observation);
+    o.raw(ACTION);
+    writeSpaceValue(o, actionSpace, r.action);
+    this.reward(r.reward);
+    writeSpaceValue(o, observationSpace, r.nextObservation);
+    this.lineEnd(r);
     // .gz lines wait for their episode's member; plain lines go out this turn.
     if (this.gz) return;
-    if (this.pendingBytes > 1 << 16) this.flush();
+    if (o.pos > FLUSH_BYTES) this.flush();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
     }
   }
 
-  /** A transition's line, its state, action and next_state already formatted. */
-  private line(r: LineFields, text: { state: string; action: string; next: string }): string {
-    return (
-      `{"t":${r.t},"seed":${r.seed === undefined ? "null" : r.seed},` +
-      `"state":${text.state},"action":${text.action},"reward":${jsonNumber(r.reward)},` +
-      `"next_state":${text.next},"action_mask":${actionMask(r.info)},"meta":${this.meta(r)}}\n`
-    );
+  // A line is written in the seed's key order: lineStart, state, action, reward, next_state, lineEnd.
+  private lineStart(r: LineFields): void {
+    const o = this.out;
+    o.raw(T);
+    o.number(r.t);
+    o.raw(SEED);
+    if (r.seed === undefined) o.raw(NULL);
+    else o.number(r.seed);
+    o.raw(STATE);
+  }
+
+  private reward(reward: number): void {
+    const o = this.out;
+    o.raw(REWARD);
+    o.number(reward);
+    o.raw(NEXT_STATE);
+  }
+
+  private lineEnd(r: LineFields): void {
+    const o = this.out;
+    o.raw(ACTION_MASK);
+    this.actionMask(r.info);
+    o.raw(META);
+    this.meta(r);
+    o.raw(LINE_END);
   }
 
   async writeEpisode(ep: RecordedEpisode): Promise<void> {
@@ -99,13 +131,10 @@ export class JsonlWriter implements DatasetWriter {
     if (!this.streamed.delete(ep.meta.episodeId)) this.queueEpisodeLines(ep);
     if (this.gz) {
       // Lines of every sub-env share the buffer; each finished episode flushes all that is pending.
-      const text = this.pending.join("");
-      this.pending = [];
-      this.pendingBytes = 0;
-      if (text) {
-        const member = gzipAsync(Buffer.from(text));
+      if (this.out.pos > 0) {
+        const member = gzipAsync(this.out.take());
         this.gzChain = this.gzChain.then(async () => {
-          writeSync(this.fd, await member);
+          writeAll(this.fd, await member);
         });
         await this.gzChain;
       }
@@ -148,12 +177,10 @@ export class JsonlWriter implements DatasetWriter {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    if (this.gz && this.pending.length > 0) {
-      const text = this.pending.join("");
-      this.pending = [];
-      const member = await gzipAsync(Buffer.from(text));
+    if (this.gz && this.out.pos > 0) {
+      const member = await gzipAsync(this.out.take());
       await this.gzChain;
-      writeSync(this.fd, member);
+      writeAll(this.fd, member);
     }
     await this.gzChain;
     this.flush();
@@ -168,96 +195,175 @@ export class JsonlWriter implements DatasetWriter {
   // Lines of an episode that was not streamed (recordings that drop partial episodes).
   private queueEpisodeLines(ep: RecordedEpisode): void {
     const { observationSpace, actionSpace } = this.ctx;
+    const o = this.out;
     const p = ep.policy;
-    // Each observation row is formatted once: it is one step's next_state and the next step's state.
-    let state = jsonSpaceRow(observationSpace, ep.observations, 0);
+    // Each observation row is formatted once: one step's next_state, copied as the next step's state.
+    let stateStart = -1;
+    let stateEnd = -1;
     for (let j = 0; j < ep.meta.length; j++) {
       const explore = p.wasExploratory[j]!;
-      const next = jsonSpaceRow(observationSpace, ep.observations, j + 1);
-      const text = { state, action: jsonSpaceRow(actionSpace, ep.actions, j), next };
-      state = next;
-      const line = this.line(
-        {
-          t: this.nextT++,
-          step: j,
-          episodeId: ep.meta.episodeId,
-          subEnv: ep.meta.subEnv,
-          seed: ep.meta.seed,
-          reward: ep.rewards[j]!,
-          terminated: ep.terminations[j] === 1,
-          truncated: ep.truncations[j] === 1,
-          info: ep.infos[j] ?? {},
-          policy: {
-            behaviorProb: Number.isNaN(p.behaviorProb[j]!) ? undefined : p.behaviorProb[j],
-            epsilon: Number.isNaN(p.epsilon[j]!) ? undefined : p.epsilon[j],
-            wasExploratory: explore === 255 ? undefined : explore === 1,
-            greedyAction:
-              p.greedyActions === undefined
-                ? undefined
-                : batchItem(actionSpace, p.greedyActions, j),
-            policyId: p.policyIds[j],
-            meta: p.meta[j],
-          },
+      const fields: LineFields = {
+        t: this.nextT++,
+        step: j,
+        episodeId: ep.meta.episodeId,
+        subEnv: ep.meta.subEnv,
+        seed: ep.meta.seed,
+        reward: ep.rewards[j]!,
+        terminated: ep.terminations[j] === 1,
+        truncated: ep.truncations[j] === 1,
+        info: ep.infos[j] ?? {},
+        policy: {
+          behaviorProb: Number.isNaN(p.behaviorProb[j]!) ? undefined : p.behaviorProb[j],
+          epsilon: Number.isNaN(p.epsilon[j]!) ? undefined : p.epsilon[j],
+          wasExploratory: explore === 255 ? undefined : explore === 1,
+          greedyAction:
+            p.greedyActions === undefined ? undefined : batchItem(actionSpace, p.greedyActions, j),
+          policyId: p.policyIds[j],
+          meta: p.meta[j],
         },
-        text,
-      );
-      this.pending.push(line);
-      this.pendingBytes += line.length;
+      };
+      this.lineStart(fields);
+      if (stateStart < 0) writeSpaceRow(o, observationSpace, ep.observations, 0);
+      else o.repeat(stateStart, stateEnd);
+      o.raw(ACTION);
+      writeSpaceRow(o, actionSpace, ep.actions, j);
+      this.reward(fields.reward);
+      stateStart = o.pos;
+      writeSpaceRow(o, observationSpace, ep.observations, j + 1);
+      stateEnd = o.pos;
+      this.lineEnd(fields);
     }
   }
 
   private flush(): void {
     this.flushScheduled = false;
-    if (this.closed || this.gz || this.pending.length === 0) return;
-    const text = this.pending.join("");
-    this.pending = [];
-    this.pendingBytes = 0;
+    if (this.closed || this.gz || this.out.pos === 0) return;
     try {
-      writeSync(this.fd, text);
+      writeAll(this.fd, this.out.bytes.subarray(0, this.out.pos));
     } catch (err) {
       this.failed ??= err;
     }
+    this.out.clear();
   }
 
-  // The meta object written directly as JSON: fixed keys first, then optional ones.
-  private meta(r: LineFields): string {
-    let out = "{";
-    for (const k of Object.keys(r.info)) {
-      if (k !== "action_mask") out += `${JSON.stringify(k)}:${jsonInfoValue(r.info[k])},`;
+  // The meta object written directly as JSON: the env's info entries, fixed keys, then optional ones.
+  private meta(r: LineFields): void {
+    const o = this.out;
+    const info = r.info;
+    o.raw(META_OPEN);
+    for (const k of Object.keys(info)) {
+      if (k === "action_mask") continue;
+      o.raw(this.keyOf(k));
+      writeInfoValue(o, info[k]);
+      o.byte(COMMA);
     }
+    o.raw(EPISODE_ID);
+    o.number(r.episodeId);
+    o.raw(STEP);
+    o.number(r.step);
+    o.raw(r.terminated ? TERMINATED_TRUE : TERMINATED_FALSE);
+    o.raw(r.truncated ? TRUNCATED_TRUE : TRUNCATED_FALSE);
+    o.raw(POLICY_ID);
     const p = r.policy;
-    out +=
-      `"episode_id":${r.episodeId},"step":${r.step},"terminated":${r.terminated},"truncated":${r.truncated},` +
-      `"policy_id":${JSON.stringify(p?.policyId ?? this.ctx.policyId)}`;
-    if (p) {
-      if (p.behaviorProb !== undefined) out += `,"behavior_prob":${jsonNumber(p.behaviorProb)}`;
-      if (p.wasExploratory !== undefined) out += `,"was_exploratory":${p.wasExploratory}`;
-      if (p.epsilon !== undefined) out += `,"epsilon":${jsonNumber(p.epsilon)}`;
-      if (p.greedyAction !== undefined) {
-        out += `,"greedy_action":${jsonSpaceValue(this.ctx.actionSpace, p.greedyAction)}`;
-      }
-      if (p.meta)
-        for (const [k, v] of Object.entries(p.meta))
-          out += `,${JSON.stringify(k)}:${jsonInfoValue(v as InfoValue)}`;
+    o.raw(p?.policyId === undefined ? this.defaultPolicyId : this.policyIdOf(p.policyId));
+    if (p) this.policyFields(p);
+    o.byte(RBRACE);
+  }
+
+  private policyFields(p: StepPolicyInfo): void {
+    const o = this.out;
+    if (p.behaviorProb !== undefined) {
+      o.raw(BEHAVIOR_PROB);
+      o.number(p.behaviorProb);
     }
-    return `${out}}`;
+    if (p.wasExploratory !== undefined) o.raw(p.wasExploratory ? EXPLORATORY : NOT_EXPLORATORY);
+    if (p.epsilon !== undefined) {
+      o.raw(EPSILON);
+      o.number(p.epsilon);
+    }
+    if (p.greedyAction !== undefined) {
+      o.raw(GREEDY_ACTION);
+      writeSpaceValue(o, this.ctx.actionSpace, p.greedyAction);
+    }
+    if (p.meta) {
+      for (const [k, v] of Object.entries(p.meta)) {
+        o.byte(COMMA);
+        o.raw(this.keyOf(k));
+        writeInfoValue(o, v as InfoValue);
+      }
+    }
+  }
+
+  private keyOf(k: string): Uint8Array {
+    let b = this.keys.get(k);
+    if (b === undefined) {
+      b = keyBytes(k);
+      // Bounded: an env inventing new keys every step must not grow this without end.
+      if (this.keys.size < 1024) this.keys.set(k, b);
+    }
+    return b;
+  }
+
+  private policyIdOf(id: string): Uint8Array {
+    if (id !== this.policyId) {
+      this.policyId = id;
+      this.policyIdBytes = utf8Bytes(JSON.stringify(id));
+    }
+    return this.policyIdBytes;
+  }
+
+  private actionMask(info: Info): void {
+    const o = this.out;
+    const m = info.action_mask;
+    if (m === undefined) o.raw(NULL);
+    else if (isTypedArray(m) || Array.isArray(m)) {
+      const a = m as ArrayLike<unknown>;
+      o.byte(LBRACKET);
+      for (let i = 0; i < a.length; i++) {
+        if (i > 0) o.byte(COMMA);
+        o.bool(Boolean(a[i]));
+      }
+      o.byte(RBRACKET);
+    } else writeInfoValue(o, m);
   }
 }
 
-/** What a line needs of a transition besides its formatted values. */
+/** What a line needs of a transition besides its observation and action values. */
 type LineFields = Omit<TransitionRecord, "observation" | "action" | "nextObservation">;
 
-function actionMask(info: Info): string {
-  const m = info.action_mask;
-  if (m === undefined) return "null";
-  if (isTypedArray(m) || Array.isArray(m)) {
-    const a = m as ArrayLike<unknown>;
-    let out = "[";
-    for (let i = 0; i < a.length; i++) out += (i === 0 ? "" : ",") + (a[i] ? "true" : "false");
-    return `${out}]`;
-  }
-  return jsonInfoValue(m);
+// Writes all of `bytes` (a write to a file may take less than it was given).
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
 }
+
+// The fixed pieces of a line, encoded once.
+const T = utf8Bytes('{"t":');
+const SEED = utf8Bytes(',"seed":');
+const STATE = utf8Bytes(',"state":');
+const ACTION = utf8Bytes(',"action":');
+const REWARD = utf8Bytes(',"reward":');
+const NEXT_STATE = utf8Bytes(',"next_state":');
+const ACTION_MASK = utf8Bytes(',"action_mask":');
+const META = utf8Bytes(',"meta":');
+const META_OPEN = utf8Bytes("{");
+const EPISODE_ID = utf8Bytes('"episode_id":');
+const STEP = utf8Bytes(',"step":');
+const TERMINATED_TRUE = utf8Bytes(',"terminated":true');
+const TERMINATED_FALSE = utf8Bytes(',"terminated":false');
+const TRUNCATED_TRUE = utf8Bytes(',"truncated":true');
+const TRUNCATED_FALSE = utf8Bytes(',"truncated":false');
+const POLICY_ID = utf8Bytes(',"policy_id":');
+const BEHAVIOR_PROB = utf8Bytes(',"behavior_prob":');
+const EXPLORATORY = utf8Bytes(',"was_exploratory":true');
+const NOT_EXPLORATORY = utf8Bytes(',"was_exploratory":false');
+const EPSILON = utf8Bytes(',"epsilon":');
+const GREEDY_ACTION = utf8Bytes(',"greedy_action":');
+const NULL = utf8Bytes("null");
+const LINE_END = utf8Bytes("}\n");
+const COMMA = 44;
+const LBRACKET = 91;
+const RBRACKET = 93;
+const RBRACE = 125;
 
 /** Opens a .jsonl writer. */
 export const createJsonlWriter = async (path: string, ctx: RecordingContext) =>
