@@ -1,13 +1,23 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Box } from "../envs/core/spaces/box.js";
-import type { RecordingContext, TransitionRecord } from "../recorders/types.js";
+import type { RecordedEpisode, RecordingContext, TransitionRecord } from "../recorders/types.js";
 import { JsonlWriter } from "../recorders/writers/jsonl-writer.js";
 
 const OBS = 12;
 const ACT = 10;
 const STEPS = 50;
+
+const context = (): RecordingContext => ({
+  envId: "SdnRouting-v0",
+  config: {},
+  observationSpace: new Box(0, 1, [OBS]),
+  actionSpace: new Box(-1, 1, [ACT]),
+  policyId: "random",
+  metadata: {},
+});
 
 /** Transitions per second the JSONL writer streams for seed 000's shape (12-float obs, 10-float action), close included. */
 export async function jsonlTransitionsPerSecond(
@@ -15,14 +25,6 @@ export async function jsonlTransitionsPerSecond(
 ): Promise<number> {
   const total = opts.transitions ?? 200_000;
   const dir = await mkdtemp(join(tmpdir(), "gymrpc-jsonl-bench-"));
-  const ctx: RecordingContext = {
-    envId: "SdnRouting-v0",
-    config: {},
-    observationSpace: new Box(0, 1, [OBS]),
-    actionSpace: new Box(-1, 1, [ACT]),
-    policyId: "random",
-    metadata: {},
-  };
   // Distinct random float32 values (as real states are), drawn before the timed loop.
   const rows = 4096;
   const obs = Array.from({ length: rows }, () =>
@@ -33,7 +35,7 @@ export async function jsonlTransitionsPerSecond(
   );
   const writer = new JsonlWriter(
     join(dir, `bench.jsonl${opts.gz ? ".gz" : ""}`),
-    ctx,
+    context(),
     opts.gz ?? false,
   );
   const start = performance.now();
@@ -55,7 +57,7 @@ export async function jsonlTransitionsPerSecond(
       policy: undefined,
     };
     writer.writeTransition(record);
-    if (step === STEPS - 1 && opts.gz) await flushEpisode(writer, t);
+    if (step === STEPS - 1 && opts.gz) await writer.writeEpisode(episode(Math.floor(t / STEPS)));
   }
   await writer.close();
   const secs = (performance.now() - start) / 1000;
@@ -63,10 +65,34 @@ export async function jsonlTransitionsPerSecond(
   return total / secs;
 }
 
-// A .gz writer compresses lines when their episode ends; feed it a minimal finished episode.
-async function flushEpisode(writer: JsonlWriter, t: number): Promise<void> {
-  const id = Math.floor(t / STEPS);
-  await writer.writeEpisode({
+/**
+ * Lines per second the JSONL writer writes from whole finished episodes
+ * (collector recordings: columns in, no streamed lines), seed 000's shape,
+ * with the collector's behavior-policy columns; close included.
+ */
+export async function jsonlEpisodeLinesPerSecond(episodes = 4000): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), "gymrpc-jsonl-bench-"));
+  const distinct = 64;
+  const columns = Array.from({ length: distinct }, (_, i) => episode(i, true));
+  const writer = new JsonlWriter(join(dir, "episodes.jsonl"), context(), false);
+  const start = performance.now();
+  for (let i = 0; i < episodes; i++) {
+    const ep = columns[i % distinct]!;
+    await writer.writeEpisode({ ...ep, meta: { ...ep.meta, episodeId: i } });
+  }
+  await writer.close();
+  const secs = (performance.now() - start) / 1000;
+  await rm(dir, { recursive: true, force: true });
+  return (episodes * STEPS) / secs;
+}
+
+// A finished episode of STEPS steps: with columns (random, as the collector's are) or empty
+// (a .gz writer flushing streamed lines only needs its metadata).
+function episode(id: number, withColumns = false): RecordedEpisode {
+  const n = withColumns ? STEPS : 0;
+  const random = (length: number, lo: number, hi: number) =>
+    Float32Array.from({ length }, () => lo + Math.random() * (hi - lo));
+  return {
     meta: {
       episodeId: id,
       seed: 0,
@@ -84,20 +110,30 @@ async function flushEpisode(writer: JsonlWriter, t: number): Promise<void> {
       endedAt: "",
       resetInfo: {},
     },
-    observations: new Float32Array(0),
-    actions: new Float32Array(0),
-    rewards: new Float64Array(0),
-    terminations: new Uint8Array(0),
-    truncations: new Uint8Array(0),
+    observations: random(withColumns ? (STEPS + 1) * OBS : 0, 0, 1),
+    actions: random(n * ACT, -1, 1),
+    rewards: new Float64Array(n).fill(-0.5),
+    terminations: new Uint8Array(n),
+    truncations: new Uint8Array(n).fill(1, n - 1),
     returnsToGo: new Float64Array(STEPS),
     infos: [],
     policy: {
-      behaviorProb: new Float64Array(0),
-      epsilon: new Float64Array(0),
-      wasExploratory: new Uint8Array(0),
+      behaviorProb: new Float64Array(n).fill(0.95),
+      epsilon: new Float64Array(n).fill(0.1),
+      wasExploratory: new Uint8Array(n),
       greedyActions: undefined,
-      policyIds: [],
+      policyIds: Array.from({ length: n }, () => "random"),
       meta: [],
     },
-  });
+  };
+}
+
+// `node dist/bench/jsonl-writer-bench.js`
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const fmt = (v: number) => Math.round(v).toLocaleString("en-US").padStart(10);
+  console.log(`jsonl, streamed      ${fmt(await jsonlTransitionsPerSecond())} transitions/s`);
+  console.log(
+    `jsonl.gz, streamed   ${fmt(await jsonlTransitionsPerSecond({ gz: true }))} transitions/s`,
+  );
+  console.log(`jsonl, episodes      ${fmt(await jsonlEpisodeLinesPerSecond())} lines/s`);
 }
