@@ -3,7 +3,9 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Box } from "../envs/core/spaces/box.js";
-import type { RecordedEpisode, RecordingContext } from "../recorders/types.js";
+import type { EpisodeSource } from "../recorders/logged-episode.js";
+import { Recorder } from "../recorders/recorder.js";
+import type { DatasetWriter, RecordedEpisode, RecordingContext } from "../recorders/types.js";
 import {
   npzCompressionThreads,
   setNpzCompressionThreads,
@@ -22,8 +24,13 @@ export interface NpzBenchOptions {
    * "zeros" (all-zero actions on an idle network: states mostly zero).
    */
   readonly policy?: "random" | "zeros";
-  /** Await each writeEpisode before the next (as the Recorder does) instead of handing them all over at once. */
+  /** Await each writeEpisode before the next instead of handing them all over at once. */
   readonly serial?: boolean;
+  /**
+   * Go through a Recorder of a collector recording (as `gymrpc collect`), this many
+   * episodes ending per step (its --num-envs), each step waiting for its episodes' writes.
+   */
+  readonly collector?: number;
   /** The writer's fdatasync option (default true). */
   readonly fdatasync?: boolean;
   /** The writer's zlib level (default 1; 0 stores: the cost of everything but compression). */
@@ -88,6 +95,31 @@ function episode(id: number, policy: "random" | "zeros", rand: () => number): Re
   };
 }
 
+/** Ends the episodes through a Recorder, `perStep` at a time, waiting for each step's writes; then closes it. */
+async function throughRecorder(
+  writer: DatasetWriter,
+  ctx: RecordingContext,
+  episodes: readonly RecordedEpisode[],
+  perStep: number,
+): Promise<void> {
+  const recorder = new Recorder(writer, ctx);
+  for (let i = 0; i < episodes.length; i += perStep) {
+    let written: Promise<void> | undefined;
+    for (const ep of episodes.slice(i, i + perStep)) {
+      const source: EpisodeSource = {
+        isActive: true,
+        currentEpisodeId: recorder.nextEpisodeId(),
+        length: ep.rewards.length,
+        finish: () => ep,
+        discard: () => {},
+      };
+      written = recorder.endEpisode(source, "truncated") ?? written;
+    }
+    await written;
+  }
+  await recorder.close();
+}
+
 /**
  * Transitions per second through the .npz writer for seed 000's shapes (12-float
  * observation, 10-float action), episodes of 50 steps, timed from open to the end of
@@ -121,6 +153,15 @@ export async function npzTransitionsPerSecond(opts: NpzBenchOptions = {}): Promi
       fdatasync: opts.fdatasync ?? true,
       level: opts.level ?? 1,
     })(join(dir, "expert_dataset.npz"), ctx);
+    if (opts.collector) {
+      await throughRecorder(
+        writer,
+        { ...ctx, discardPartialEpisodes: true },
+        episodes,
+        opts.collector,
+      );
+      return (count * STEPS) / ((performance.now() - started) / 1000);
+    }
     if (opts.serial) for (const ep of episodes) await writer.writeEpisode(ep);
     else await Promise.all(episodes.map((ep) => writer.writeEpisode(ep)));
     await writer.close({
@@ -147,6 +188,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       { policy: "random", compressionThreads: availableParallelism() },
     ],
     ["random policy, pipelined, level 0 (stored)", { policy: "random", level: 0 }],
+    ["random policy, collector Recorder, 16 per step", { policy: "random", collector: 16 }],
+    [
+      "random policy, collector Recorder, 16 per step, no fdatasync",
+      { policy: "random", collector: 16, fdatasync: false },
+    ],
     ["random policy, serial writeEpisode", { policy: "random", serial: true, transitions: 50_000 }],
     [
       "random policy, serial, no fdatasync",
