@@ -1,12 +1,15 @@
 import {
   closeSync,
+  fdatasync,
   fdatasyncSync,
+  close as fsClose,
   fstatSync,
   openSync,
   readSync,
   renameSync,
   rmSync,
   type writeSync,
+  writev,
   writevSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -78,17 +81,15 @@ export class JournalWriter {
     const fd = openSync(tmp, "w");
     const j = new JournalWriter(path, fd, write, sync);
     j.append([header]);
-    fdatasyncSync(fd);
+    // Renamed whole (a crash leaves no journal without its header); on disk first only when the
+    // journal is to survive power loss too (`sync`), as its records are.
+    if (sync) fdatasyncSync(fd);
     renameSync(tmp, path);
     return j;
   }
 
-  /**
-   * Seals records and appends them in one write; they survive a crash of this
-   * process once it returns. Records that lie back to back in one buffer (a
-   * slab's) go out as one piece.
-   */
-  append(records: readonly Uint8Array[]): void {
+  /** Seals records; those that lie back to back in one buffer (a slab's) become one piece. */
+  private seal(records: readonly Uint8Array[]): Uint8Array[] {
     if (this.fd === undefined) throw new Error("journal is closed");
     const pieces: Uint8Array[] = [];
     let run: Uint8Array | undefined;
@@ -102,25 +103,66 @@ export class JournalWriter {
       }
     }
     if (run) pieces.push(run);
+    return pieces;
+  }
+
+  /** Seals records and appends them in one write; they survive a crash of this process once it returns. */
+  append(records: readonly Uint8Array[]): void {
+    const pieces = this.seal(records);
+    const fd = this.fd!;
     // One gathered write (no copy); a short write finishes piece by piece.
-    let done = pieces.length > 1 ? writevSync(this.fd, pieces) : 0;
+    let done = pieces.length > 1 ? writevSync(fd, pieces) : 0;
     for (const p of pieces) {
       if (done >= p.length) {
         done -= p.length;
         continue;
       }
       let at = done;
-      while (at < p.length) at += this.write(this.fd, p, at, p.length - at);
+      while (at < p.length) at += this.write(fd, p, at, p.length - at);
       done = 0;
     }
-    if (this.sync) fdatasyncSync(this.fd);
+    if (this.sync) fdatasyncSync(fd);
   }
 
-  /** Closes the journal and, with `remove`, deletes it. */
+  /**
+   * append() with the write (and fdatasync) in libuv's thread pool: the
+   * calling thread goes on (the HDF5 worker writes earlier episodes into the
+   * file meanwhile). The records survive a crash once it resolves. One
+   * append at a time: the next waits for this one.
+   */
+  appendAsync(records: readonly Uint8Array[]): Promise<void> {
+    const pieces = this.seal(records);
+    const fd = this.fd!;
+    return new Promise((resolve, reject) => {
+      const rest = (err: Error | null, n: number): void => {
+        if (err) {
+          reject(err);
+          return;
+        }
+        // A short write goes on from where it stopped.
+        while (pieces.length && n >= pieces[0]!.length) n -= pieces.shift()!.length;
+        if (pieces.length) {
+          pieces[0] = pieces[0]!.subarray(n);
+          writev(fd, pieces, rest);
+        } else if (this.sync) fdatasync(fd, (e) => (e ? reject(e) : resolve()));
+        else resolve();
+      };
+      writev(fd, pieces, rest);
+    });
+  }
+
+  /**
+   * Closes the journal and, with `remove`, deletes it: unlinked while still
+   * open, then closed in the thread pool, where the file system frees its
+   * blocks (milliseconds for a large journal) off this thread.
+   */
   close(remove: boolean): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    const fd = this.fd;
     this.fd = undefined;
     if (remove) rmSync(this.path, { force: true });
+    if (fd === undefined) return;
+    if (remove) fsClose(fd, () => {});
+    else closeSync(fd);
   }
 }
 

@@ -60,13 +60,37 @@ export interface RecordBatch {
   readonly episodes: number;
 }
 
+/** Slab buffers the worker gave back once done with them, reused before new ones are allocated. */
+const spare: ArrayBuffer[] = [];
+/** Most spare buffers kept (main thread, shared by every writer). */
+const MAX_SPARE = 32;
+
+/** True for a buffer worth giving back to the main thread (a whole slab, not a copy). */
+export function isSlab(buffer: ArrayBuffer): boolean {
+  return buffer.byteLength === SLAB_BYTES;
+}
+
+/**
+ * Takes back slabs the worker is done with: a fresh buffer would cost page
+ * faults as it is filled and garbage collection once dropped.
+ */
+export function recycleSlabs(buffers: readonly ArrayBuffer[]): void {
+  for (const b of buffers) if (isSlab(b) && spare.length < MAX_SPARE) spare.push(b);
+}
+
+/** A buffer for records of at most `bytes` (a spare slab when one fits). */
+function newBuffer(bytes: number): ArrayBuffer {
+  if (bytes <= SLAB_BYTES) return spare.pop() ?? new ArrayBuffer(SLAB_BYTES);
+  return new ArrayBuffer(pad8(bytes));
+}
+
 /**
  * Episode records written back to back into large buffers (main thread). A
  * full buffer is handed out as is (transferred, not copied); a partly
  * filled one is copied out when small, so a slow producer reuses one buffer.
  */
 export class RecordSlab {
-  private buf = new ArrayBuffer(SLAB_BYTES);
+  private buf = newBuffer(0);
   private u8 = new Uint8Array(this.buf);
   private dv = new DataView(this.buf);
   private pos = 0;
@@ -87,7 +111,7 @@ export class RecordSlab {
   private reserve(bytes: number): void {
     if (this.pos + bytes <= this.buf.byteLength) return;
     if (this.pos > 0) this.full.push({ buffer: this.buf, used: this.pos, episodes: this.episodes });
-    this.buf = new ArrayBuffer(Math.max(SLAB_BYTES, pad8(bytes)));
+    this.buf = newBuffer(bytes);
     this.u8 = new Uint8Array(this.buf);
     this.dv = new DataView(this.buf);
     this.pos = 0;
@@ -100,7 +124,7 @@ export class RecordSlab {
     if (!partial || this.pos === 0) return out;
     if (this.pos * 2 >= this.buf.byteLength) {
       out.push({ buffer: this.buf, used: this.pos, episodes: this.episodes });
-      this.buf = new ArrayBuffer(SLAB_BYTES);
+      this.buf = newBuffer(0);
       this.u8 = new Uint8Array(this.buf);
       this.dv = new DataView(this.buf);
     } else {

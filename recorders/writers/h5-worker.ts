@@ -19,10 +19,12 @@ import type { DatasetSpec, H5Layout, H5Stats, LayoutFactory } from "./h5-layout.
 import {
   decodeEpisode,
   encodeJsonRecord,
+  isSlab,
   RecordKind,
   recordJson,
   recordSpans,
 } from "./h5-record.js";
+import { EarlyWriteback } from "./h5-writeback.js";
 import { createHdf5Layout } from "./hdf5-layout.js";
 import { minariH5Path, minariLayout } from "./minari-layout.js";
 
@@ -33,6 +35,11 @@ export type WorkerRequest =
   | { op: "close"; id: number; handle: number }
   | { op: "abort"; id: number; handle: number }
   | { op: "recover"; id: number; journal: string };
+
+/** The answer to a write: slabs of earlier writes, now written, given back for reuse (transferred). */
+export interface WriteResult {
+  readonly recycled: ArrayBuffer[];
+}
 
 /** The worker's answer to request `id`. */
 export type WorkerReply =
@@ -90,6 +97,9 @@ interface OpenDataset {
   flushTimer: NodeJS.Timeout | undefined;
   /** The HDF5 failure that stopped this dataset (its journal still holds every acknowledged episode). */
   failure: Error | undefined;
+  writeback: EarlyWriteback;
+  /** Slabs whose episodes are all in the file: given back to the main thread with the next answer. */
+  spent: ArrayBuffer[];
 }
 
 /**
@@ -112,11 +122,19 @@ function drain(ds: OpenDataset): void {
   ds.pending = [];
   ds.pendingBytes = 0;
   try {
-    for (const [buf, at] of records) ds.layout.write(decodeEpisode(buf, at));
+    let last: ArrayBuffer | undefined;
+    for (const [buf, at] of records) {
+      ds.layout.write(decodeEpisode(buf, at));
+      // A slab's records are consecutive: one is spent when the next begins (or at the end).
+      if (last && buf !== last && isSlab(last)) ds.spent.push(last);
+      last = buf;
+    }
+    if (last && isSlab(last)) ds.spent.push(last);
   } catch (err) {
     ds.failure = err as Error;
     return;
   }
+  ds.writeback.poke();
   // Flush (the file's best-effort consistent state) at most every FLUSH_INTERVAL_MS.
   const due = ds.lastFlush + FLUSH_INTERVAL_MS - Date.now();
   if (due <= 0) flush(ds);
@@ -171,6 +189,8 @@ async function handle(req: WorkerRequest): Promise<unknown> {
           handle: req.handle,
           lastFlush: Date.now(),
           flushTimer: undefined,
+          writeback: new EarlyWriteback(h5),
+          spent: [],
         });
       } catch (err) {
         journal.close(true);
@@ -189,7 +209,8 @@ async function handle(req: WorkerRequest): Promise<unknown> {
           records.push(new Uint8Array(buffer, at, len));
       }
       try {
-        ds.journal.append(records);
+        // In the thread pool: meanwhile this thread writes earlier episodes into the HDF5 file.
+        await ds.journal.appendAsync(records);
       } catch (err) {
         // A journal that failed a write may end in a torn record: nothing after it would be recovered.
         ds.failure = err as Error;
@@ -201,7 +222,8 @@ async function handle(req: WorkerRequest): Promise<unknown> {
         drain(ds);
         if (ds.failure) throw ds.failure;
       } else scheduleDrain();
-      return undefined;
+      const result: WriteResult = { recycled: ds.spent.splice(0) };
+      return result;
     }
     case "close": {
       const ds = open.get(req.handle);
@@ -212,11 +234,13 @@ async function handle(req: WorkerRequest): Promise<unknown> {
         clearTimeout(ds.flushTimer);
         if (ds.failure) throw ds.failure;
         const stats = ds.layout.finish(false);
+        await ds.writeback.close();
         fsyncFile(h5PathOf(ds.spec));
         ds.journal.close(true);
         return stats;
       } catch (err) {
         // The journal stays: recovery rebuilds the dataset from it.
+        await ds.writeback.close();
         ds.journal.close(false);
         try {
           ds.layout.abort();
@@ -231,6 +255,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       open.delete(req.handle);
       if (ds) {
         clearTimeout(ds.flushTimer);
+        await ds.writeback.close();
         ds.journal.close(false);
         ds.layout.abort();
       }
@@ -286,9 +311,12 @@ let chain: Promise<void> = Promise.resolve();
 parentPort?.on("message", (req: WorkerRequest) => {
   chain = chain.then(async () => {
     let reply: WorkerReply;
+    let transfer: ArrayBuffer[] = [];
     try {
       loaded ??= await loadH5();
-      reply = { id: req.id, ok: true, result: await handle(req) };
+      const result = await handle(req);
+      if (req.op === "write") transfer = (result as WriteResult).recycled;
+      reply = { id: req.id, ok: true, result };
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       reply = {
@@ -297,6 +325,6 @@ parentPort?.on("message", (req: WorkerRequest) => {
         error: { message: e?.message ?? String(err), code: e?.code, name: e?.name },
       };
     }
-    parentPort?.postMessage(reply);
+    parentPort?.postMessage(reply, transfer);
   });
 });

@@ -5,8 +5,9 @@ import { toJsonSafe } from "./h5-codec.js";
 import { acquireH5Worker, type H5WorkerHandle, releaseH5Worker } from "./h5-host.js";
 import { type H5Format, journalPathFor } from "./h5-journal.js";
 import type { DatasetSpec, H5Stats } from "./h5-layout.js";
-import { RecordSlab } from "./h5-record.js";
+import { RecordSlab, recycleSlabs } from "./h5-record.js";
 import { describeSpace, type SpaceSpec } from "./h5-spaces.js";
+import type { WriteResult } from "./h5-worker.js";
 
 /** Options of the HDF5-based writers. */
 export interface H5WriterOptions {
@@ -120,7 +121,8 @@ export class H5Writer implements DatasetWriter {
         slabs.map((b) => b.buffer),
       )
       .then(
-        () => {
+        (result) => {
+          recycleSlabs((result as WriteResult).recycled);
           for (const w of waiters) w.resolve();
         },
         (err: Error) => {
