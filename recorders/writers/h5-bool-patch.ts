@@ -201,6 +201,24 @@ export function patchBoolTypes(view: Buffer): Buffer | undefined {
 
 let installed = false;
 let ioError: NodeJS.ErrnoException | undefined;
+/** Length of the writes not scanned (whole raw chunks of an uncompressed dataset being written). */
+let rawChunkBytes = 0;
+
+/**
+ * Runs `write` (an HDF5 dataset write) without scanning the writes of exactly
+ * `chunkBytes` (at least 64 KiB): whole uncompressed chunks, raw data that
+ * holds no datatype message; scanning them cost more than the write. Object
+ * headers written meanwhile are scanned as ever (they are never that size),
+ * and the file's metadata is written again, scanned, at every flush.
+ */
+export function withRawChunks<T>(chunkBytes: number, write: () => T): T {
+  rawChunkBytes = chunkBytes >= 64 * 1024 ? chunkBytes : 0;
+  try {
+    return write();
+  } finally {
+    rawChunkBytes = 0;
+  }
+}
 
 /** Installs the write hook (idempotent); it also remembers the first failed write. */
 export function installBoolPatch(): typeof fs.writeSync {
@@ -214,7 +232,12 @@ export function installBoolPatch(): typeof fs.writeSync {
   const hooked = function (this: unknown, ...args: unknown[]): number {
     try {
       const [fd, buf, off, len, pos] = args;
-      if (ArrayBuffer.isView(buf) && typeof off === "number" && typeof len === "number") {
+      if (
+        ArrayBuffer.isView(buf) &&
+        typeof off === "number" &&
+        typeof len === "number" &&
+        len !== rawChunkBytes
+      ) {
         const view = Buffer.from(buf.buffer, buf.byteOffset + off, len);
         const patched = patchBoolTypes(view);
         if (patched)

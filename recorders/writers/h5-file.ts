@@ -1,6 +1,6 @@
 import type h5wasm from "h5wasm/node";
 import { DTYPES, type DtypeName, type TypedArray } from "../../envs/core/dtype.js";
-import { BOOL_PLACEHOLDER, takeIoError } from "./h5-bool-patch.js";
+import { BOOL_PLACEHOLDER, takeIoError, withRawChunks } from "./h5-bool-patch.js";
 
 /** The h5wasm module (worker thread only: h5wasm is synchronous). */
 export type H5Module = Awaited<typeof h5wasm.ready>;
@@ -251,13 +251,19 @@ export class H5File {
     return this.m.HEAPU8;
   }
 
-  /** Writes `rows` rows that are at `ptr` in the wasm heap at row `at` of a dataset, growing it. */
+  /**
+   * Writes `rows` rows that are at `ptr` in the wasm heap at row `at` of a
+   * dataset, growing it. `rawChunkBytes`: the bytes of the dataset's chunks
+   * when uncompressed (its whole chunks are then not scanned for the bool
+   * patch).
+   */
   appendFromHeap(
     path: string,
     ptr: number,
     rows: number,
     at: number,
     rowShape: readonly number[],
+    rawChunkBytes = 0,
   ): void {
     if (rows === 0) return;
     H5File.check(
@@ -266,17 +272,11 @@ export class H5File {
     );
     const count = [BigInt(rows), ...rowShape.map(BigInt)];
     const offset = [BigInt(at), ...rowShape.map(() => 0n)];
-    H5File.check(
-      this.m.set_dataset_data(
-        this.fid,
-        path,
-        count,
-        offset,
-        count.map(() => 1n),
-        BigInt(ptr),
-      ),
-      `write ${path}`,
+    const strides = count.map(() => 1n);
+    const status = withRawChunks(rawChunkBytes, () =>
+      this.m.set_dataset_data(this.fid, path, count, offset, strides, BigInt(ptr)),
     );
+    H5File.check(status, `write ${path}`);
   }
 
   /** Writes `rows` rows of `data` at row `at` of a dataset, growing it to `at + rows`. */

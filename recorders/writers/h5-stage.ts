@@ -49,6 +49,8 @@ export class StagedColumn {
   private ptr = 0;
   private capRows = 0;
   private view: TypedArray;
+  /** The wasm heap view `view` was made from (a new one after the heap grew). */
+  private viewHeap: Uint8Array | undefined;
 
   /**
    * `owed`: rows of the dataset before its first staged one, which get the
@@ -72,8 +74,9 @@ export class StagedColumn {
   /** The staging as a typed array (made anew after the wasm heap grew; valid until the next HDF5 call). */
   rows(): TypedArray {
     const heap = this.f.heapBytes;
-    if (this.view.buffer !== heap.buffer) {
+    if (heap !== this.viewHeap) {
       this.view = new DTYPES[this.dtype].ctor(heap.buffer, this.ptr, this.capRows * this.width);
+      this.viewHeap = heap;
     }
     return this.view;
   }
@@ -88,7 +91,7 @@ export class StagedColumn {
     this.f.release(this.ptr);
     this.ptr = ptr;
     this.capRows = capRows;
-    this.view = new DTYPES[this.dtype].ctor(this.f.heapBytes.buffer, ptr, capRows * this.width);
+    this.viewHeap = undefined;
   }
 
   /** Stages `n` rows of the column's default (NaN, 0, 255 for was_exploratory). */
@@ -153,7 +156,8 @@ export class StagedColumn {
   /** Writes the first `n` staged rows and moves the rest (at most about an episode's) to the front. */
   private write(n: number): void {
     if (n <= 0) return;
-    this.f.appendFromHeap(this.path, this.ptr, n, this.written, this.rowShape);
+    const raw = this.gzip ? 0 : this.chunkRows * this.rowBytes;
+    this.f.appendFromHeap(this.path, this.ptr, n, this.written, this.rowShape, raw);
     const rb = this.rowBytes;
     this.f.heapBytes.copyWithin(this.ptr, this.ptr + n * rb, this.ptr + this.staged * rb);
     this.written += n;
