@@ -4,7 +4,7 @@ import { copyInfo } from "./clone-value.js";
 import { createColumns } from "./columns.js";
 import { buildEpisode } from "./episode-builder.js";
 import type { GatheredRows, StepLog } from "./step-log.js";
-import { subEnvInfo } from "./sub-env-info.js";
+import { loggedSubEnvInfo } from "./sub-env-info.js";
 import { subEnvPolicy } from "./sub-env-policy.js";
 import type {
   RecordedEpisode,
@@ -114,7 +114,7 @@ export class LoggedEpisode implements EpisodeSource {
     const stepInfos = all.infos;
     const infoOf = (t: number): Info => {
       const info = stepInfos[t];
-      return info ? subEnvInfo(info, i) : EMPTY_INFO;
+      return info ? loggedSubEnvInfo(info, i) : EMPTY_INFO;
     };
     let greedyActions: RecordedEpisode["actions"] | undefined;
     if (n > 0 && greedyCount === n) {
