@@ -24,11 +24,12 @@ export interface NpzBenchOptions {
    * "zeros" (all-zero actions on an idle network: states mostly zero).
    */
   readonly policy?: "random" | "zeros";
-  /** Await each writeEpisode before the next instead of handing them all over at once. */
+  /** Await each writeEpisode (and an event-loop turn) before the next instead of handing them all over at once. */
   readonly serial?: boolean;
   /**
    * Go through a Recorder of a collector recording (as `gymrpc collect`), this many
-   * episodes ending per step (its --num-envs), each step waiting for its episodes' writes.
+   * episodes ending per step (its --num-envs), each step waiting for its episodes' writes
+   * (and an event-loop turn).
    */
   readonly collector?: number;
   /** The writer's fdatasync option (default true). */
@@ -95,6 +96,15 @@ function episode(id: number, policy: "random" | "zeros", rand: () => number): Re
   };
 }
 
+/**
+ * One event-loop turn, as a server's step loop takes between steps (a gRPC round trip):
+ * without it a loop of writes that settle at once never lets the writer's background
+ * I/O run.
+ */
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Ends the episodes through a Recorder, `perStep` at a time, waiting for each step's writes; then closes it. */
 async function throughRecorder(
   writer: DatasetWriter,
@@ -116,6 +126,7 @@ async function throughRecorder(
       written = recorder.endEpisode(source, "truncated") ?? written;
     }
     await written;
+    await turn();
   }
   await recorder.close();
 }
@@ -162,8 +173,12 @@ export async function npzTransitionsPerSecond(opts: NpzBenchOptions = {}): Promi
       );
       return (count * STEPS) / ((performance.now() - started) / 1000);
     }
-    if (opts.serial) for (const ep of episodes) await writer.writeEpisode(ep);
-    else await Promise.all(episodes.map((ep) => writer.writeEpisode(ep)));
+    if (opts.serial) {
+      for (const ep of episodes) {
+        await writer.writeEpisode(ep);
+        await turn();
+      }
+    } else await Promise.all(episodes.map((ep) => writer.writeEpisode(ep)));
     await writer.close({
       totalEpisodes: count,
       totalSteps: count * STEPS,
