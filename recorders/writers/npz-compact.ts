@@ -60,6 +60,9 @@ export class NpzCompactor {
   private end: number;
   private pass: Promise<void> | undefined;
   private failure: unknown;
+  private closing = false;
+  /** Whether the dataset is closing, for the compression job limit (npz-compress.ts). */
+  private readonly isClosing = () => this.closing;
 
   private constructor(
     private readonly journal: FileHandle,
@@ -117,6 +120,7 @@ export class NpzCompactor {
    */
   async finish(state: JournalState, path: string, opts: AssembleOptions = {}): Promise<void> {
     try {
+      this.closing = true;
       this.target = state.end;
       while (this.pass) await this.pass;
       if (this.failure !== undefined) throw this.failure;
@@ -177,7 +181,7 @@ export class NpzCompactor {
   }
 
   private async submit(member: number, data: Buffer): Promise<void> {
-    const piece = deflatePiece(data, NPZ_MEMBERS[member]!.strategy, this.level);
+    const piece = deflatePiece(data, NPZ_MEMBERS[member]!.strategy, this.level, this.isClosing);
     // Awaited in order by writeOldest; if the compaction fails first, nobody will.
     piece.catch(() => undefined);
     this.pending.push({ member, raw: data.length, piece });

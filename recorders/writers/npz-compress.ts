@@ -15,7 +15,8 @@ let threads = Math.max(
   Math.min(availableParallelism() - 1, Number(process.env.UV_THREADPOOL_SIZE ?? 4) - 1),
 );
 let running = 0;
-const waiting: (() => void)[] = [];
+/** Jobs waiting for a slot, in order; `closing` is asked when a slot frees (see limit). */
+const waiting: { readonly closing: () => boolean; readonly start: () => void }[] = [];
 
 /** How many compression jobs npz writers run at once in this process. */
 export function npzCompressionThreads(): number {
@@ -25,25 +26,63 @@ export function npzCompressionThreads(): number {
 /** Sets how many compression jobs npz writers run at once in this process (default: cores - 1, at most threadpool size - 1). */
 export function setNpzCompressionThreads(n: number): void {
   threads = Math.max(1, Math.floor(n));
-  while (running < threads && waiting.length > 0) {
+  startWaiting();
+}
+
+/** Starts waiting jobs while their limit allows. */
+function startWaiting(): void {
+  while (waiting.length > 0 && running < limit(waiting[0]!.closing())) {
     running++;
-    waiting.shift()!();
+    waiting.shift()!.start();
   }
 }
 
 /** Jobs this small skip the queue: they cost less than the wait (an episode's members at episode end). */
 const SMALL_JOB = 64 << 10;
 
-async function deflateRawAsync(data: Buffer, opts: ZlibOptions): Promise<Buffer> {
+/** Every core but none of the threadpool slots left for file I/O. */
+const ALL_CORES = Math.max(
+  1,
+  Math.min(availableParallelism(), Number(process.env.UV_THREADPOOL_SIZE ?? 4) - 1),
+);
+let utilization = performance.eventLoopUtilization();
+let sampledAt = performance.now();
+let loopIdle = false;
+
+/**
+ * Jobs that may run now: `threads`, or every core for a closing dataset's jobs while the
+ * event loop was mostly idle over the last 100 ms (nothing else then needs the core left
+ * to it; a busy loop, e.g. other sessions stepping, keeps it).
+ */
+function limit(closing: boolean): number {
+  if (!closing) return threads;
+  const now = performance.now();
+  if (now - sampledAt >= 100) {
+    loopIdle = performance.eventLoopUtilization(utilization).utilization < 0.5;
+    utilization = performance.eventLoopUtilization();
+    sampledAt = now;
+  }
+  return loopIdle ? Math.max(threads, ALL_CORES) : threads;
+}
+
+async function deflateRawAsync(
+  data: Buffer,
+  opts: ZlibOptions,
+  closing: () => boolean = () => false,
+): Promise<Buffer> {
   if (data.length < SMALL_JOB) return deflateRawPromise(data, opts);
-  if (running >= threads) await new Promise<void>((r) => waiting.push(r));
-  else running++;
+  if (waiting.length > 0 || running >= limit(closing())) {
+    await new Promise<void>((start) => {
+      waiting.push({ closing, start });
+    });
+  } else {
+    running++;
+  }
   try {
     return await deflateRawPromise(data, opts);
   } finally {
-    const next = waiting.shift();
-    if (next) next();
-    else running--;
+    running--;
+    startWaiting();
   }
 }
 
@@ -70,17 +109,27 @@ export const EMPTY_SEGMENT: Segment = { parts: [], size: 0, rawSize: 0, crc: 0 }
 
 /**
  * `data` as one independent raw-deflate piece ended by a sync flush (byte-aligned, not
- * final), compressed on the libuv threadpool within the process-wide job limit.
+ * final), compressed on the libuv threadpool within the process-wide job limit;
+ * `closing` says, when the job would start, whether its dataset is closing (see limit).
  */
-export function deflatePiece(data: Buffer, strategy: number, level: number): Promise<Buffer> {
-  return deflateRawAsync(data, {
-    level,
-    strategy,
-    // Twice the symbols per block of the default 8: ~15% faster on float data, same size.
-    memLevel: 9,
-    finishFlush: constants.Z_SYNC_FLUSH,
-    chunkSize: OUT_BYTES,
-  });
+export function deflatePiece(
+  data: Buffer,
+  strategy: number,
+  level: number,
+  closing?: () => boolean,
+): Promise<Buffer> {
+  return deflateRawAsync(
+    data,
+    {
+      level,
+      strategy,
+      // Twice the symbols per block of the default 8: ~15% faster on float data, same size.
+      memLevel: 9,
+      finishFlush: constants.Z_SYNC_FLUSH,
+      chunkSize: OUT_BYTES,
+    },
+    closing,
+  );
 }
 
 /**
