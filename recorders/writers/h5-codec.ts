@@ -227,6 +227,15 @@ function leavesOf(spec: SpaceSpec): SpaceLeaf[] {
   return leaves;
 }
 
+/** Path of the columns that are not below a space or info key (shared: compared by identity). */
+const NO_PATH: readonly string[] = [];
+
+/** True when some element differs from `v` (a loop: called on every episode). */
+function anyNot<T>(a: ArrayLike<T>, v: T): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== v) return true;
+  return false;
+}
+
 /** The columns of a finished episode, in record order (views of its arrays, converted where needed). */
 export function episodeColumns(
   ep: RecordedEpisode,
@@ -234,46 +243,41 @@ export function episodeColumns(
   actionSpace: SpaceSpec,
 ): PendingColumn[] {
   const T = ep.meta.length;
-  const cols: PendingColumn[] = [
-    ...spaceColumns("obs", observationSpace, ep.observations, T + 1),
-    ...spaceColumns("act", actionSpace, ep.actions, T),
-    { desc: { role: "rewards", path: [], dtype: "float64", shape: [T] }, bytes: ep.rewards },
-    { desc: { role: "terminations", path: [], dtype: "bool", shape: [T] }, bytes: ep.terminations },
-    { desc: { role: "truncations", path: [], dtype: "bool", shape: [T] }, bytes: ep.truncations },
-    {
-      desc: { role: "returns_to_go", path: [], dtype: "float64", shape: [T] },
-      bytes: ep.returnsToGo,
-    },
-    ...infoColumns(ep.meta.resetInfo, ep.infos),
-  ];
+  const cols = spaceColumns("obs", observationSpace, ep.observations, T + 1);
+  const add = (role: ColumnRole, dtype: DtypeName, bytes: TypedArray) => {
+    cols.push({ desc: { role, path: NO_PATH, dtype, shape: [T] }, bytes });
+  };
+  for (const c of spaceColumns("act", actionSpace, ep.actions, T)) cols.push(c);
+  add("rewards", "float64", ep.rewards);
+  add("terminations", "bool", ep.terminations);
+  add("truncations", "bool", ep.truncations);
+  add("returns_to_go", "float64", ep.returnsToGo);
+  if (ep.infos.length && Object.keys(ep.infos[0]!).length) {
+    for (const c of infoColumns(ep.meta.resetInfo, ep.infos)) cols.push(c);
+  }
   const p = ep.policy;
-  if (anyKnown(p.behaviorProb))
+  if (anyKnown(p.behaviorProb)) add("behavior_prob", "float64", p.behaviorProb);
+  if (anyKnown(p.epsilon)) add("epsilon", "float64", p.epsilon);
+  if (anyNot(p.wasExploratory, 255)) add("was_exploratory", "uint8", p.wasExploratory);
+  if (p.greedyActions !== undefined) {
+    for (const c of spaceColumns("greedy", actionSpace, p.greedyActions, T)) cols.push(c);
+  }
+  if (anyNot(p.policyIds, ep.meta.policyId)) {
     cols.push({
-      desc: { role: "behavior_prob", path: [], dtype: "float64", shape: [T] },
-      bytes: p.behaviorProb,
-    });
-  if (anyKnown(p.epsilon))
-    cols.push({
-      desc: { role: "epsilon", path: [], dtype: "float64", shape: [T] },
-      bytes: p.epsilon,
-    });
-  if (p.wasExploratory.some((v) => v !== 255))
-    cols.push({
-      desc: { role: "was_exploratory", path: [], dtype: "uint8", shape: [T] },
-      bytes: p.wasExploratory,
-    });
-  if (p.greedyActions !== undefined)
-    cols.push(...spaceColumns("greedy", actionSpace, p.greedyActions, T));
-  if (p.policyIds.some((id) => id !== ep.meta.policyId)) {
-    cols.push({
-      desc: { role: "policy_ids", path: [], dtype: "string", shape: [T], strings: p.policyIds },
+      desc: {
+        role: "policy_ids",
+        path: NO_PATH,
+        dtype: "string",
+        shape: [T],
+        strings: p.policyIds,
+      },
       bytes: undefined,
     });
   }
-  if (p.meta.some((m) => m !== undefined)) {
+  if (anyNot(p.meta, undefined)) {
     const strings = p.meta.map((m) => (m === undefined ? "" : JSON.stringify(toJsonSafe(m))));
     cols.push({
-      desc: { role: "policy_meta", path: [], dtype: "string", shape: [T], strings },
+      desc: { role: "policy_meta", path: NO_PATH, dtype: "string", shape: [T], strings },
       bytes: undefined,
     });
   }
