@@ -83,13 +83,50 @@ export class RawBatchBuilder implements RecordBuilder {
     this.behaviorOn ||= anyBehavior;
     this.rowsTaken += rows;
     const rowsAfter = this.rowsTaken;
-    // Bytes per row of each member; behavior_probs (present once a probability was seen) starts with the backfill.
+    const layout = this.layout(rows, backfill);
+    const cols = columnsOf(layout.segments, backfill);
+    const crcs = new CrcProgress(this.crcs, layout);
+    const finish = (): PreparedBatch => {
+      const members: RecordMember[] = layout.raws.map((raw, i) => ({
+        compressed: raw,
+        raw,
+        crc: crcs.crcs[i]!,
+      }));
+      for (let i = 0; i < members.length; i++) this.crcs[i] = members[i]!.crc;
+      writeRecordPrefix(layout.record, 2, rowsAfter, nonEmpty, members);
+      sealRecordV2(layout.record);
+      return { rows, episodes: nonEmpty, members, buffers: [layout.record], bytes: layout.bytes };
+    };
+    if (rows * this.rowBytes <= this.sliceBytes) {
+      fillColumns(episodes, this.obs, this.act, cols, 0);
+      crcs.upTo(rows);
+      return { done: finish() };
+    }
+    const done = (async () => {
+      let row = 0;
+      for (let i = 0; i < episodes.length; ) {
+        let j = i;
+        for (let b = 0; j < episodes.length && (j === i || b < this.sliceBytes); j++) {
+          b += episodes[j]!.rewards.length * this.rowBytes;
+        }
+        row += fillColumns(episodes.slice(i, j), this.obs, this.act, cols, row).rows;
+        crcs.upTo(row);
+        i = j;
+        if (i < episodes.length) await new Promise((r) => setImmediate(r));
+      }
+      return finish();
+    })();
+    return { built: done.then(() => undefined), done };
+  }
+
+  /** The record of `rows` rows (behavior_probs, once on, led by `backfill` rows before them). */
+  private layout(rows: number, backfill: number): Layout {
     const widths = NPZ_MEMBERS.map((m, i) =>
       i === BEHAVIOR_MEMBER && !this.behaviorOn
         ? 0
         : memberWidth(m, this.obs.width, this.act.width) * m.itemSize,
     );
-    const starts = widths.map((w, i) => (i === BEHAVIOR_MEMBER && w > 0 ? backfill * w : 0));
+    const starts = widths.map((w, i) => (i === BEHAVIOR_MEMBER ? backfill * w : 0));
     const raws = widths.map((w, i) => starts[i]! + rows * w);
     let bytes = RECORD_PREFIX_V2;
     for (const raw of raws) bytes += pad8(raw);
@@ -101,62 +138,64 @@ export class RawBatchBuilder implements RecordBuilder {
       record.fill(0, pos + raw, pos + pad8(raw));
       pos += pad8(raw);
     }
-    const behavior = raws[BEHAVIOR_MEMBER]! > 0 ? column(Float64Array, segments[8]!) : undefined;
-    behavior?.fill(Number.NaN, 0, backfill);
-    const cols: ColumnArrays = {
-      states: column(Float32Array, segments[0]!),
-      actions: column(Float32Array, segments[1]!),
-      rewards: column(Float32Array, segments[2]!),
-      next: column(Float32Array, segments[3]!),
-      terminals: segments[4]!,
-      timeouts: segments[5]!,
-      ids: column(BigInt64Array, segments[6]!),
-      rtg: column(Float32Array, segments[7]!),
-      behavior: behavior?.subarray(backfill),
-    };
-    // Each member's CRC advances over its bytes as they are filled (the backfill first).
-    const crcs = this.crcs.slice();
-    const crcDone = starts.map(() => 0);
-    const takeCrcs = (row: number) => {
-      for (let i = 0; i < raws.length; i++) {
-        const upTo = starts[i]! + row * widths[i]!;
-        if (upTo === crcDone[i]) continue;
-        crcs[i] = crcOf(segments[i]!.subarray(crcDone[i], upTo), crcs[i]);
-        crcDone[i] = upTo;
-      }
-    };
-    const finish = (): PreparedBatch => {
-      const members: RecordMember[] = raws.map((raw, i) => ({
-        compressed: raw,
-        raw,
-        crc: crcs[i]!,
-      }));
-      for (let i = 0; i < crcs.length; i++) this.crcs[i] = crcs[i]!;
-      writeRecordPrefix(record, 2, rowsAfter, nonEmpty, members);
-      sealRecordV2(record);
-      return { rows, episodes: nonEmpty, members, buffers: [record], bytes };
-    };
-    if (rows * this.rowBytes <= this.sliceBytes) {
-      fillColumns(episodes, this.obs, this.act, cols, 0);
-      takeCrcs(rows);
-      return { done: finish() };
-    }
-    const done = (async () => {
-      let row = 0;
-      for (let i = 0; i < episodes.length; ) {
-        let j = i;
-        for (let b = 0; j < episodes.length && (j === i || b < this.sliceBytes); j++) {
-          b += episodes[j]!.rewards.length * this.rowBytes;
-        }
-        row += fillColumns(episodes.slice(i, j), this.obs, this.act, cols, row).rows;
-        takeCrcs(row);
-        i = j;
-        if (i < episodes.length) await new Promise((r) => setImmediate(r));
-      }
-      return finish();
-    })();
-    return { built: done.then(() => undefined), done };
+    return { record, bytes, widths, starts, raws, segments };
   }
+}
+
+/** Where a record's members go. */
+interface Layout {
+  readonly record: Buffer;
+  readonly bytes: number;
+  /** Per member: bytes per row, bytes before the batch's rows (the backfill), raw bytes, its segment. */
+  readonly widths: readonly number[];
+  readonly starts: readonly number[];
+  readonly raws: readonly number[];
+  readonly segments: readonly Buffer[];
+}
+
+/** Each member's running CRC, advanced over its bytes as rows are filled (the backfill first). */
+class CrcProgress {
+  readonly crcs: number[];
+  private readonly done: number[];
+
+  constructor(
+    before: readonly number[],
+    private readonly layout: Layout,
+  ) {
+    this.crcs = before.slice();
+    this.done = before.map(() => 0);
+  }
+
+  /** Takes rows up to `row` (of the batch) into the CRCs. */
+  upTo(row: number): void {
+    const { widths, starts, segments } = this.layout;
+    for (let i = 0; i < this.crcs.length; i++) {
+      const end = starts[i]! + row * widths[i]!;
+      if (end === this.done[i]) continue;
+      this.crcs[i] = crcOf(segments[i]!.subarray(this.done[i], end), this.crcs[i]);
+      this.done[i] = end;
+    }
+  }
+}
+
+/** The columns over a record's segments; behavior_probs' backfill is filled with NaN here. */
+function columnsOf(segments: readonly Buffer[], backfill: number): ColumnArrays {
+  const behavior =
+    segments[BEHAVIOR_MEMBER]!.length > 0
+      ? column(Float64Array, segments[BEHAVIOR_MEMBER]!)
+      : undefined;
+  behavior?.fill(Number.NaN, 0, backfill);
+  return {
+    states: column(Float32Array, segments[0]!),
+    actions: column(Float32Array, segments[1]!),
+    rewards: column(Float32Array, segments[2]!),
+    next: column(Float32Array, segments[3]!),
+    terminals: segments[4]!,
+    timeouts: segments[5]!,
+    ids: column(BigInt64Array, segments[6]!),
+    rtg: column(Float32Array, segments[7]!),
+    behavior: behavior?.subarray(backfill),
+  };
 }
 
 interface ColumnType<T> {
