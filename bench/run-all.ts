@@ -81,7 +81,7 @@ try {
   results.writers = writerRates;
 
   console.log(
-    "\nVectorized CartPole at 1024 envs over gRPC, recording off vs on (npz: stored while stepping, compressed at close), alternating runs:",
+    "\nVectorized CartPole at 1024 envs over gRPC, recording off vs on (npz: journaled raw while stepping, compressed in the background), alternating runs:",
   );
   const offOn: { off: number[]; on: number[]; closeSeconds: number[] } = {
     off: [],
