@@ -105,16 +105,17 @@ export function d4rlLayout(m: H5Module, spec: DatasetSpec, h5Path: string): H5La
     const start = steps;
     if (T > 0) {
       const plan = planFor(ep);
-      const cols = ep.columns;
       for (const t of plan.targets) {
         const flat = t.flat;
         const w = flat.width;
         flat.reserve(T);
         const s = flat.rows();
         const at = flat.staged * w;
-        setConverted(s, at, cols[t.col]!.data!.subarray(t.from * w, (t.from + T) * w));
+        setConverted(s, at, ep.rows(t.col, t.from, T));
         // An episode cut short by the recording (neither flag set) still ends here: mark it a timeout.
-        if (t.timeout && !cols[plan.terminations]?.data?.[T - 1]) s[at + T * w - 1] = 1;
+        const cut =
+          t.timeout && !(plan.terminations >= 0 && ep.rows(plan.terminations, T - 1, 1)[0]);
+        if (cut) s[at + T * w - 1] = 1;
         flat.commit(T);
       }
       // Columns this episode lacks get their default.

@@ -74,6 +74,8 @@ export interface DecodedEpisode {
   /** Every metadata field (its JSON part is parsed on first use: the flat layout never needs it). */
   readonly meta: EpisodeMetaJson;
   readonly columns: readonly Column[];
+  /** A view of rows [from, from + count) of column `col` (tensor columns). */
+  rows(col: number, from: number, count: number): TypedArray;
 }
 
 /** Converts typed arrays and bigints to plain JSON values. */

@@ -281,8 +281,14 @@ const MAX_CACHED_JSON = 4096;
 /** The last columns JSON seen and its descriptions: consecutive episodes mostly share them. */
 let lastDescs: { bytes: Buffer; descs: ColumnDesc[] } | undefined;
 
-function columnDescs(bytes: Buffer): ColumnDesc[] {
-  if (lastDescs?.bytes.equals(bytes)) return lastDescs.descs;
+/** A Buffer over the slab being decoded (one per slab, not one per record). */
+let slabBytes: Buffer = Buffer.alloc(0);
+
+function columnDescs(buf: ArrayBuffer, start: number, length: number): ColumnDesc[] {
+  if (slabBytes.buffer !== buf) slabBytes = Buffer.from(buf);
+  const last = lastDescs;
+  if (last && last.bytes.compare(slabBytes, start, start + length) === 0) return last.descs;
+  const bytes = slabBytes.subarray(start, start + length);
   const parseBytes = () => JSON.parse(bytes.toString("utf8")) as ColumnDesc[];
   if (bytes.length > MAX_CACHED_JSON) return parseBytes();
   // Keyed by the bytes as latin1 (one char per byte, the cheapest text to make); parsed as UTF-8.
@@ -322,20 +328,54 @@ function viewColumns(buf: ArrayBuffer, base: number, descs: readonly ColumnDesc[
   return out;
 }
 
-/** An episode record read in place: columns are views of its bytes; the metadata JSON is parsed lazily. */
+/** Rows [from, from + count) of column `col` of a record whose column area starts at `base`. */
+function rowsView(
+  buf: ArrayBuffer,
+  base: number,
+  c: ColumnDesc,
+  from: number,
+  count: number,
+): TypedArray {
+  if (c.dtype === "string") throw new Error(`column ${c.role} holds strings`);
+  const info = DTYPES[c.dtype];
+  let width = 1;
+  for (let i = 1; i < c.shape.length; i++) width *= c.shape[i]!;
+  return new info.ctor(buf, base + c.offset + from * width * info.itemSize, count * width);
+}
+
+/**
+ * An episode record read in place: columns are views of its bytes, made on
+ * first use (the flat layout takes row views without them); the metadata
+ * JSON is parsed on first use.
+ */
 class RecordEpisode implements DecodedEpisode {
   private full: EpisodeMetaJson | undefined;
+  private cols: readonly Column[] | undefined;
 
   constructor(
     readonly head: EpisodeHead,
     readonly descs: readonly ColumnDesc[],
-    readonly columns: readonly Column[],
-    private readonly metaText: () => string,
+    private readonly buf: ArrayBuffer,
+    private readonly base: number,
+    private readonly metaAt: number,
+    private readonly metaLen: number,
   ) {}
 
+  get columns(): readonly Column[] {
+    this.cols ??= viewColumns(this.buf, this.base, this.descs);
+    return this.cols;
+  }
+
   get meta(): EpisodeMetaJson {
-    this.full ??= { ...this.head, ...(JSON.parse(this.metaText()) as object) } as EpisodeMetaJson;
+    if (!this.full) {
+      const text = decoder.decode(new Uint8Array(this.buf, this.metaAt, this.metaLen));
+      this.full = { ...this.head, ...(JSON.parse(text) as object) } as EpisodeMetaJson;
+    }
     return this.full;
+  }
+
+  rows(col: number, from: number, count: number): TypedArray {
+    return rowsView(this.buf, this.base, this.descs[col]!, from, count);
   }
 }
 
@@ -358,12 +398,9 @@ export function decodeEpisode(buf: ArrayBuffer, at = 0): DecodedEpisode {
     totalReturn: dv.getFloat64(at + 56, true),
     success: success < 0 ? null : success === 1,
   };
-  const descs = columnDescs(Buffer.from(buf, at + HEAD_BYTES, colsLen));
-  const metaAt = at + HEAD_BYTES + colsLen;
+  const descs = columnDescs(buf, at + HEAD_BYTES, colsLen);
   const base = at + pad8(HEAD_BYTES + colsLen + metaLen);
-  return new RecordEpisode(head, descs, viewColumns(buf, base, descs), () =>
-    decoder.decode(new Uint8Array(buf, metaAt, metaLen)),
-  );
+  return new RecordEpisode(head, descs, buf, base, at + HEAD_BYTES + colsLen, metaLen);
 }
 
 /** A record of the earlier format: one JSON header {meta, columns}. */
@@ -373,5 +410,11 @@ function decodeLegacy(buf: ArrayBuffer, at: number): DecodedEpisode {
   const { meta, columns } = JSON.parse(text) as { meta: EpisodeMetaJson; columns: ColumnDesc[] };
   const full = Object.assign(meta, { totalReturn: Number(meta.totalReturn) });
   const base = at + pad8(RECORD_PREFIX + 4 + len);
-  return { head: full, meta: full, descs: columns, columns: viewColumns(buf, base, columns) };
+  return {
+    head: full,
+    meta: full,
+    descs: columns,
+    columns: viewColumns(buf, base, columns),
+    rows: (col, from, count) => rowsView(buf, base, columns[col]!, from, count),
+  };
 }
