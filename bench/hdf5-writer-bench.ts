@@ -7,7 +7,7 @@ import type { RecordedEpisode, RecordingContext } from "../recorders/types.js";
 import { SCHEMA_VERSION } from "../recorders/types.js";
 import { shutdownH5Workers } from "../recorders/writers/h5-host.js";
 import type { H5Format } from "../recorders/writers/h5-journal.js";
-import { RecordSlab } from "../recorders/writers/h5-record.js";
+import { RecordSlab, recycleSlabs } from "../recorders/writers/h5-record.js";
 import { describeSpace } from "../recorders/writers/h5-spaces.js";
 import { H5Writer } from "../recorders/writers/h5-writer.js";
 
@@ -117,8 +117,9 @@ export async function hdf5TransitionsPerSecond(opts: {
 /**
  * Transitions per second the event loop can hand to an HDF5-based writer:
  * writeEpisode's synchronous part (encoding each episode into a record of a
- * transferable buffer, full buffers handed out) on the same synthetic
- * episodes, everything else being in the worker thread.
+ * transferable buffer, full buffers handed out and, as in the writer's
+ * steady state, back for reuse) on the same synthetic episodes, everything
+ * else being in the worker thread.
  */
 export function hdf5EventLoopTransitionsPerSecond(transitions = 200_000): number {
   const episodes = Math.ceil(transitions / STEPS);
@@ -128,7 +129,8 @@ export function hdf5EventLoopTransitionsPerSecond(transitions = 200_000): number
   const slab = new RecordSlab();
   const encode = (k: number) => {
     slab.append(templates[k % 16]!, obs, act);
-    if (slab.hasFull) slab.take(false);
+    // Full buffers come back for reuse, as the worker returns them once written.
+    if (slab.hasFull) recycleSlabs(slab.take(false).map((b) => b.buffer));
   };
   for (let k = 0; k < 2000; k++) encode(k);
   const t0 = performance.now();
