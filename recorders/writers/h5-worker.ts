@@ -1,11 +1,12 @@
 /**
  * The HDF5 worker thread: owns h5wasm (synchronous, with its own wasm heap)
  * and the open datasets of the writers assigned to it. Each batch is appended
- * to the dataset's journal and acknowledged (it is durable: recovery rebuilds
- * the dataset from the journal); the HDF5 file gets the journaled episodes
- * when the worker is next idle, all that gathered meanwhile as one batch (at
- * most 32 MiB wait per dataset, else the acknowledgement waits for them),
- * and is flushed at most every 250 ms.
+ * to the dataset's journal (in libuv's thread pool) and then acknowledged (it
+ * is durable: recovery rebuilds the dataset from the journal); the HDF5 file
+ * gets the journaled episodes when the worker is next idle, all that gathered
+ * meanwhile as one batch (at most 32 MiB wait per dataset, else the
+ * acknowledgement waits for them), and is flushed at most every 250 ms. The
+ * batch's buffers go back to the main thread, for reuse, with a later answer.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from "node:fs";
 import { hostname } from "node:os";

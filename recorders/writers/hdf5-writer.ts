@@ -39,7 +39,7 @@
  *
  * HDF5 work runs in a worker thread (h5-host.ts, h5-worker.ts): the event
  * loop only encodes each episode into a record at the end of a large buffer
- * (about 5 µs for 50 steps of seed 000's shape; h5-record.ts), and the
+ * (about 6 µs for 50 steps of seed 000's shape; h5-record.ts), and the
  * buffers are transferred, not copied, in batches. Each
  * episode group costs HDF5 about 15 objects (group, datasets, attributes), so
  * this format tops out at a few hundred to a thousand episodes per second per
