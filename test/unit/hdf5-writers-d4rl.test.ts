@@ -179,6 +179,18 @@ describe.skipIf(!python)("d4rl writer: staged, chunk-aligned writes", () => {
     expect(d["episodes/id"]).toMatchObject({ shape: [EPISODES], dtype: "int64" });
   }, 60_000);
 
+  it("keeps two datasets written at once apart (buffers reused across writers)", async () => {
+    const a = join(dir, "twin-a.d4rl.h5");
+    const b = join(dir, "twin-b.d4rl.h5");
+    await Promise.all([record(a, 0), record(b, 0)]);
+    const want = expected(EPISODES);
+    for (const path of [a, b]) {
+      const d = await readWithPython<Record<string, Digest>>(python, ["digest", path]);
+      for (const [name, arr] of Object.entries(want))
+        expect(d[name]?.sha256, name).toBe(sha256(arr));
+    }
+  }, 60_000);
+
   it("writes the same values compressed", async () => {
     const plain = join(dir, "many.d4rl.h5");
     const packed = join(dir, "many-gzip.d4rl.h5");
