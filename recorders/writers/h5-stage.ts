@@ -4,11 +4,18 @@ import type { H5File } from "./h5-file.js";
 import { defaultRows, ensureGroups } from "./h5-layout.js";
 
 /**
- * Chunk bytes of an uncompressed growing dataset: 1 MiB, so HDF5 writes
- * large runs of whole chunks; down to 64 KiB when the dataset is created
- * with few rows (a slow recording's file does not get whole 1 MiB chunks).
+ * Chunk bytes of an uncompressed growing dataset: up to 1 MiB, so HDF5
+ * writes large runs of whole chunks; down to 64 KiB when the dataset is
+ * created with few rows (a slow recording's file does not get whole 1 MiB
+ * chunks).
  */
 const RAW_CHUNK_BYTES = [64 * 1024, 1024 * 1024] as const;
+/**
+ * Most rows in an uncompressed chunk: narrow columns (rewards, flags) then
+ * fill chunks about as often as the observations do, so their writes spread
+ * over the recording rather than waiting for the end of a batch.
+ */
+const RAW_CHUNK_ROWS = 32 * 1024;
 /** Chunk bytes of a gzip dataset (each chunk is compressed, and read, whole). */
 const GZIP_CHUNK_BYTES = 64 * 1024;
 /** Default rows owed by a column first seen late are written in pieces of at most this many bytes. */
@@ -110,8 +117,8 @@ export class StagedColumn {
   commit(n: number): void {
     this.staged += n;
     if (!this.chunkRows) {
-      const chunk = this.gzip ? GZIP_CHUNK_BYTES : RAW_CHUNK_BYTES[1];
-      if (this.staged * this.rowBytes < chunk) return;
+      if (this.staged < this.rowsPerChunk(this.gzip ? GZIP_CHUNK_BYTES : RAW_CHUNK_BYTES[1]))
+        return;
       this.create();
     }
     const c = this.chunkRows;
@@ -131,6 +138,12 @@ export class StagedColumn {
     this.capRows = 0;
   }
 
+  /** Rows of a chunk of about `bytes` (uncompressed: at most RAW_CHUNK_ROWS). */
+  private rowsPerChunk(bytes: number): number {
+    const rows = Math.max(1, Math.floor(bytes / Math.max(1, this.rowBytes)));
+    return this.gzip ? rows : Math.min(rows, RAW_CHUNK_ROWS);
+  }
+
   /** Creates the dataset, chunked for the rows gathered so far, and writes the rows owed. */
   private create(): void {
     const bytes = (this.owed + this.staged) * this.rowBytes;
@@ -139,7 +152,7 @@ export class StagedColumn {
       chunk = RAW_CHUNK_BYTES[0];
       while (chunk < bytes && chunk < RAW_CHUNK_BYTES[1]) chunk *= 2;
     }
-    this.chunkRows = Math.max(1, Math.floor(chunk / Math.max(1, this.rowBytes)));
+    this.chunkRows = this.rowsPerChunk(chunk);
     ensureGroups(this.f, "", this.path.slice(1).split("/"), this.groups);
     this.f.dataset(this.path, this.dtype, [0, ...this.rowShape], undefined, {
       gzip: this.gzip,
