@@ -25,9 +25,10 @@
  * Text spaces are not stored. A column an episode lacks (an info key that
  * appears later) is filled with NaN / 0 / 255. Uncompressed by default
  * (`gzip` option). Rows are staged in the worker (in the wasm heap) and
- * written in runs of whole chunks (h5-stage.ts): 1 MiB chunks uncompressed
- * (down to 64 KiB for a dataset whose first rows were few), 64 KiB with gzip,
- * so HDF5 never rewrites a partial chunk but at the end of a batch.
+ * written in runs of whole chunks (h5-stage.ts): uncompressed, chunks of up
+ * to 1 MiB and 32Ki rows (down to 64 KiB for a dataset whose first rows were
+ * few); 64 KiB with gzip. HDF5 thus never rewrites a partial chunk but at the
+ * end of a batch.
  *
  * Crash safety: as the `hdf5` format (see hdf5-writer.ts): writeEpisode
  * resolves once its batch is in the CRC-framed journal `<path>.journal`; the
