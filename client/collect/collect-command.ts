@@ -63,9 +63,8 @@ export function collectCommand(): Command {
     .option("--seed <n>", "seed of episode 0 (episode k uses seed + k)", int("--seed", 0), 0)
     .option(
       "--num-envs <n>",
-      "at most this many sub-envs collecting in parallel (the dataset does not depend on it)",
+      "at most this many sub-envs collecting in parallel (the dataset does not depend on it; default 16, 1 with a Ryu controller)",
       int("--num-envs", 1),
-      16,
     )
     .option(
       "--out <path>",
@@ -109,7 +108,7 @@ interface CollectFlags {
   epsilon: number;
   epsilonMix?: number;
   seed: number;
-  numEnvs: number;
+  numEnvs?: number;
   out: string;
   server?: string;
   overwrite: boolean;
@@ -159,6 +158,14 @@ export async function runCollect(o: CollectFlags): Promise<number> {
   if (o.trafficPairs) config.traffic_pairs = o.trafficPairs;
   if (o.bw) config.bandwidth = o.bw;
   if (o.duration !== undefined) config.flow_duration = o.duration;
+  // A Ryu controller runs one network: sub-envs of one session would fight over its switches.
+  const ryu = config.backend === "ryu";
+  if (ryu && o.numEnvs !== undefined && o.numEnvs > 1) {
+    throw new InvalidArgumentError(
+      `--num-envs must be 1 with a Ryu controller (backend=ryu), got ${o.numEnvs}: one controller runs one network, whose switches sub-envs would fight over`,
+    );
+  }
+  const numEnvs = o.numEnvs ?? (ryu ? 1 : 16);
 
   // Seed 000's 50 steps by default; robot and optical episodes run to their own limit.
   const steps = o.steps ?? (OWN_LIMIT_ENVS.includes(o.env) ? 0 : 50);
@@ -180,7 +187,7 @@ export async function runCollect(o: CollectFlags): Promise<number> {
     // For path-choice envs the policy's ε is the epsilon-mix (recorded as the step's epsilon).
     epsilon: masked ? mix : o.epsilon,
     seed: o.seed,
-    numEnvs: o.numEnvs,
+    numEnvs,
     name: o.server ? out : basename(out),
     overwrite: o.overwrite,
   };

@@ -102,6 +102,9 @@ describe("gymrpc collect", () => {
     expect(await fail(["--env", "CartPole-v1", "--config", "sutton_barto_rewards=true"])).toMatch(
       /sutton_barto_reward/,
     );
+    expect(
+      await fail(["--env", "SdnRouting-v0", "--ryu", "http://127.0.0.1:9", "--num-envs", "4"]),
+    ).toMatch(/^2 .*--num-envs must be 1 with a Ryu controller \(backend=ryu\), got 4/s);
   }, 60_000);
 
   it("records on a separate server with --server, inside that server's record directory", async () => {
