@@ -63,7 +63,7 @@ export function collectCommand(): Command {
     .option("--seed <n>", "seed of episode 0 (episode k uses seed + k)", int("--seed", 0), 0)
     .option(
       "--num-envs <n>",
-      "at most this many sub-envs collecting in parallel (the dataset does not depend on it; default 16, 1 with a Ryu controller)",
+      "at most this many sub-envs collecting in parallel (the dataset does not depend on it; default 64, 1 with a Ryu controller)",
       int("--num-envs", 1),
     )
     .option(
@@ -165,7 +165,8 @@ export async function runCollect(o: CollectFlags): Promise<number> {
       `--num-envs must be 1 with a Ryu controller (backend=ryu), got ${o.numEnvs}: one controller runs one network, whose switches sub-envs would fight over`,
     );
   }
-  const numEnvs = o.numEnvs ?? (ryu ? 1 : 16);
+  // 64: each round trip carries enough steps to amortize it (the default 50 episodes run as one block).
+  const numEnvs = o.numEnvs ?? (ryu ? 1 : 64);
 
   // Seed 000's 50 steps by default; robot and optical episodes run to their own limit.
   const steps = o.steps ?? (OWN_LIMIT_ENVS.includes(o.env) ? 0 : 50);
