@@ -162,8 +162,6 @@ export interface FilledRows {
   readonly rows: number;
   /** Episodes with at least one step. */
   readonly episodes: number;
-  /** True when some step carried a behavior probability. */
-  readonly anyBehavior: boolean;
 }
 
 /**
@@ -178,7 +176,6 @@ export function fillColumns(
   row: number,
 ): FilledRows {
   const first = row;
-  let anyBehavior = false;
   let nonEmpty = 0;
   for (const ep of episodes) {
     const t = ep.rewards.length;
@@ -197,10 +194,9 @@ export function fillColumns(
     cols.ids.fill(BigInt(ep.meta.episodeId), row, row + t);
     cols.rtg.set(ep.returnsToGo.subarray(0, t), row);
     cols.behavior?.set(ep.policy.behaviorProb.subarray(0, t), row);
-    anyBehavior ||= hasBehavior(ep);
     row += t;
   }
-  return { rows: row - first, episodes: nonEmpty, anyBehavior };
+  return { rows: row - first, episodes: nonEmpty };
 }
 
 /** Copies episodes into one fresh contiguous buffer per member. */
@@ -227,6 +223,7 @@ export function buildBatch(
   const { states, actions, rewards, next, terminals, timeouts, ids, rtg } = cols;
   return {
     ...filled,
+    anyBehavior: episodes.some(hasBehavior),
     buffers: [states, actions, rewards, next, terminals, timeouts, ids, rtg, cols.behavior!].map(
       bytes,
     ),
