@@ -183,57 +183,6 @@ export class H5File {
     if (big) this.append(path, data as TypedArray, 0, rows, rowShape);
   }
 
-  /** Writes the rows of `parts` (one after another) at row `at` of a dataset, growing it. */
-  appendParts(
-    path: string,
-    parts: readonly TypedArray[],
-    at: number,
-    rowShape: readonly number[],
-  ): number {
-    const width = rowShape.reduce((a, b) => a * b, 1);
-    let bytes = 0;
-    let elements = 0;
-    for (const p of parts) {
-      bytes += p.byteLength;
-      elements += p.length;
-    }
-    const rows = elements / Math.max(1, width);
-    if (rows === 0) return 0;
-    if (bytes > MAX_COPY || parts.length === 0) {
-      for (const p of parts) {
-        const n = p.length / Math.max(1, width);
-        this.append(path, p, at, n, rowShape);
-        at += n;
-      }
-      return rows;
-    }
-    // Gather the parts straight into the wasm heap: one resize and one write.
-    const ptr = this.heap(bytes);
-    let off = ptr;
-    for (const p of parts) {
-      this.m.HEAPU8.set(new Uint8Array(p.buffer, p.byteOffset, p.byteLength), off);
-      off += p.byteLength;
-    }
-    H5File.check(
-      this.m.resize_dataset(this.fid, path, [BigInt(at + rows), ...rowShape.map(BigInt)]),
-      `resize ${path}`,
-    );
-    const count = [BigInt(rows), ...rowShape.map(BigInt)];
-    const offset = [BigInt(at), ...rowShape.map(() => 0n)];
-    H5File.check(
-      this.m.set_dataset_data(
-        this.fid,
-        path,
-        count,
-        offset,
-        count.map(() => 1n),
-        BigInt(ptr),
-      ),
-      `write ${path}`,
-    );
-    return rows;
-  }
-
   /** Allocates `bytes` in the wasm heap (memory HDF5 can write from without a copy). */
   alloc(bytes: number): number {
     const ptr = this.m._malloc(Math.max(8, bytes));

@@ -160,8 +160,8 @@ export class StagedColumn {
     });
     while (this.owed > 0) {
       const n = Math.min(this.owed, Math.max(1, Math.floor(BACKFILL_BYTES / this.rowBytes)));
-      const fill = defaultRows(this, n, this.width);
-      this.written += this.f.appendParts(this.path, [fill], this.written, this.rowShape);
+      this.f.append(this.path, defaultRows(this, n, this.width), this.written, n, this.rowShape);
+      this.written += n;
       this.owed -= n;
     }
   }
