@@ -15,7 +15,7 @@ export class JsonSink {
   }
 
   /** Makes room for `n` more bytes. */
-  room(n: number): void {
+  private room(n: number): void {
     if (this.pos + n > this.bytes.length) this.grow(n);
   }
 
@@ -44,12 +44,6 @@ export class JsonSink {
   byte(c: number): void {
     this.room(1);
     this.bytes[this.pos++] = c;
-  }
-
-  /** An ASCII string as it is (a number's text, a JSON token). */
-  ascii(s: string): void {
-    this.room(s.length);
-    this.pos = writeAscii(this.bytes, this.pos, s);
   }
 
   /** A string as a JSON string literal. */
@@ -85,16 +79,10 @@ export class JsonSink {
     } else this.pos = writeAscii(out, this.pos, nonFinite(x));
   }
 
-  /** A float32 value as the shortest decimal that reads back as it (float32-text.ts); non-finite as number(). */
-  float32(x: number): void {
-    this.room(MAX_NUMBER_BYTES);
-    this.pos =
-      x - x === 0
-        ? writeFloat32(this.bytes, this.pos, x)
-        : writeAscii(this.bytes, this.pos, nonFinite(x));
-  }
-
-  /** arr[offset, offset + n) as float32 text, comma-separated (room made once for the row). */
+  /**
+   * arr[offset, offset + n) as float32 text, comma-separated (room made once for the row):
+   * each the shortest decimal that reads back as it (float32-text.ts); non-finite as number().
+   */
   float32s(arr: Float32Array, offset: number, n: number): void {
     this.room(n * (MAX_NUMBER_BYTES + 1));
     const out = this.bytes;
@@ -128,9 +116,9 @@ export class JsonSink {
     if (this.bytes.length > 64 * this.capacity) this.bytes = Buffer.allocUnsafe(this.capacity);
   }
 
-  /** The bytes written since `start` as a string. */
-  text(start = 0): string {
-    return this.bytes.toString("utf8", start, this.pos);
+  /** The written bytes as a string. */
+  text(): string {
+    return this.bytes.toString("utf8", 0, this.pos);
   }
 }
 

@@ -1,4 +1,4 @@
-import { isTypedArray, type TypedArray } from "../envs/core/dtype.js";
+import { isTypedArray, shapeSize, type TypedArray } from "../envs/core/dtype.js";
 import type { InfoValue } from "../envs/core/env.js";
 import type { Dict } from "../envs/core/spaces/dict.js";
 import type { Space, SpaceValue } from "../envs/core/spaces/space.js";
@@ -13,28 +13,35 @@ const COMMA = 44;
 const COLON = 58;
 
 /**
- * Row-major elements of `arr` from `offset` as nested JSON lists of `shape`
- * (numpy's tolist). Float32Array elements are float32 text (JsonSink.float32);
- * numbers follow JsonSink.number (NaN and ±Infinity as Python's json writes them).
+ * The `size` row-major elements of `arr` from `offset` as nested JSON lists of
+ * shape[dim:] (numpy's tolist); shape has at least one dimension from `dim`.
+ * Float32Array elements are float32 text (JsonSink.float32s); numbers follow
+ * JsonSink.number (NaN and ±Infinity as Python's json writes them).
  */
-function writeTensor(o: JsonSink, arr: TypedArray, shape: readonly number[], offset = 0): void {
-  if (shape.length === 0) writeElement(o, arr, offset);
-  else if (shape.length === 1) writeFlat(o, arr, offset, shape[0]!);
-  else {
-    const rest = shape.slice(1);
-    let stride = 1;
-    for (const d of rest) stride *= d;
-    o.byte(LBRACKET);
-    for (let i = 0; i < shape[0]!; i++) {
-      if (i > 0) o.byte(COMMA);
-      writeTensor(o, arr, rest, offset + i * stride);
-    }
-    o.byte(RBRACKET);
+function writeTensor(
+  o: JsonSink,
+  arr: TypedArray,
+  shape: readonly number[],
+  dim: number,
+  offset: number,
+  size: number,
+): void {
+  const n = shape[dim]!;
+  if (dim === shape.length - 1) {
+    writeFlat(o, arr, offset, n);
+    return;
   }
+  const stride = size / n;
+  o.byte(LBRACKET);
+  for (let i = 0; i < n; i++) {
+    if (i > 0) o.byte(COMMA);
+    writeTensor(o, arr, shape, dim + 1, offset + i * stride, stride);
+  }
+  o.byte(RBRACKET);
 }
 
 function writeElement(o: JsonSink, arr: TypedArray, i: number): void {
-  if (arr instanceof Float32Array) o.float32(arr[i]!);
+  if (arr instanceof Float32Array) o.float32s(arr, i, 1);
   else o.number(Number(arr[i]));
 }
 
@@ -111,7 +118,8 @@ function compileWriter(space: Space): Writer {
         const n = shape[0]!;
         return (o, value) => writeFlat(o, value as TypedArray, 0, n);
       }
-      return (o, value) => writeTensor(o, value as TypedArray, shape);
+      const size = shapeSize(shape);
+      return (o, value) => writeTensor(o, value as TypedArray, shape, 0, 0, size);
     }
   }
 }
@@ -168,11 +176,11 @@ function compileRowWriter(space: Space): RowWriter {
       return (o, batch, row) => o.number(Number((batch as TypedArray)[row]));
     default: {
       const shape = space.shape ?? [];
-      const size = shape.reduce((a, b) => a * b, 1);
+      const size = shapeSize(shape);
       if (shape.length === 0) return (o, batch, row) => writeElement(o, batch as TypedArray, row);
       if (shape.length === 1)
         return (o, batch, row) => writeFlat(o, batch as TypedArray, row * size, size);
-      return (o, batch, row) => writeTensor(o, batch as TypedArray, shape, row * size);
+      return (o, batch, row) => writeTensor(o, batch as TypedArray, shape, 0, row * size, size);
     }
   }
 }
