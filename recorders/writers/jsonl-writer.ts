@@ -167,11 +167,11 @@ export class JsonlWriter implements DatasetWriter {
       // Chained like the lines, so concurrent episodes keep their order.
       const member = gzipAsync(Buffer.from(line));
       this.gzChain = this.gzChain.then(async () => {
-        writeSync(this.episodesFd, await member);
+        writeAll(this.episodesFd, await member);
       });
       await this.gzChain;
     } else {
-      writeSync(this.episodesFd, line);
+      writeAll(this.episodesFd, Buffer.from(line));
     }
   }
 
