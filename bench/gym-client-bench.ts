@@ -2,6 +2,7 @@ import { credentials } from "@grpc/grpc-js";
 import { connect } from "../client/connect.js";
 import type { RecordOptions } from "../client/recording.js";
 import { createRng } from "../envs/core/rng.js";
+import { Discrete } from "../envs/core/spaces/discrete.js";
 import { createBatch, writeBatchItem } from "../envs/core/vector/batching.js";
 import { encodeTensor } from "../proto/codec/tensor-codec.js";
 import {
@@ -97,9 +98,9 @@ export async function vectorThroughput(
   const rng = createRng(1);
   const space = env.singleActionSpace;
   const batches = Array.from({ length: 16 }, () => {
-    // CartPole: one byte per action (uint8 casts safely to the space's int64).
-    if (envId === "CartPole-v1")
-      return Uint8Array.from({ length: numEnvs }, () => rng.integers(0, 2));
+    // Discrete actions as one byte each (uint8 casts safely to the space's int64).
+    if (space instanceof Discrete && space.start === 0 && space.n <= 256)
+      return Uint8Array.from({ length: numEnvs }, () => rng.integers(0, space.n));
     const batch = createBatch(space, numEnvs);
     for (let i = 0; i < numEnvs; i++) writeBatchItem(space, batch, i, space.sample(rng));
     return batch;

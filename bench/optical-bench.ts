@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { collect } from "../client/collect/collect.js";
+import { collect, subEnvsPerBlock } from "../client/collect/collect.js";
 import { createPolicy } from "../client/collect/policies.js";
 import { connect } from "../client/connect.js";
 import type { Info } from "../envs/core/env.js";
@@ -112,8 +112,7 @@ async function unrecordedRate(
   shape: OpticalCollectShape,
   config: Record<string, unknown>,
 ): Promise<number> {
-  const blocks = Math.ceil(shape.episodes / Math.min(shape.numEnvs, shape.episodes));
-  const n = Math.ceil(shape.episodes / blocks);
+  const n = subEnvsPerBlock(shape.episodes, shape.numEnvs);
   const env = await client.makeVec(ENV, n, { config });
   const policy = createPolicy("ksp-ff", ENV, env.singleActionSpace, 0.1);
   const actions = new Int32Array(n);

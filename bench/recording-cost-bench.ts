@@ -12,6 +12,8 @@ export interface RecordingCost {
   readonly on: number;
   /** 1 - on / off. */
   readonly cost: number;
+  /** Seconds each recording session's close took (it finishes the dataset). */
+  readonly closeSeconds: number[];
 }
 
 /**
@@ -30,10 +32,13 @@ export async function recordingCostSweep(
   for (const n of sizes) {
     let off = 0;
     let on = 0;
+    const closeSeconds: number[] = [];
     for (let r = 0; r < opts.rounds; r++) {
       off += (await vectorThroughput(target, n, opts.seconds, undefined, envId)).stepsPerSecond;
       const record = { name: `cost-${envId}-${n}.${opts.format}`, overwrite: true };
-      on += (await vectorThroughput(target, n, opts.seconds, record, envId)).stepsPerSecond;
+      const recorded = await vectorThroughput(target, n, opts.seconds, record, envId);
+      on += recorded.stepsPerSecond;
+      closeSeconds.push(recorded.closeSeconds);
     }
     out.push({
       envId,
@@ -41,6 +46,7 @@ export async function recordingCostSweep(
       off: off / opts.rounds,
       on: on / opts.rounds,
       cost: 1 - on / off,
+      closeSeconds,
     });
   }
   return out;

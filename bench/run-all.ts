@@ -89,31 +89,23 @@ try {
   console.log(
     "\nVectorized CartPole at 1024 envs over gRPC, recording off vs on (npz: journaled raw while stepping, compressed in the background), alternating runs:",
   );
-  const offOn: { off: number[]; on: number[]; closeSeconds: number[] } = {
-    off: [],
-    on: [],
-    closeSeconds: [],
-  };
-  for (let round = 0; round < (quick ? 1 : 2); round++) {
-    offOn.off.push((await vectorThroughput(gym.info.tcp, 1024, SECONDS)).stepsPerSecond);
-    const name = `bench-${round}.npz`;
-    const on = await vectorThroughput(gym.info.tcp, 1024, SECONDS, { name, overwrite: true });
-    offOn.on.push(on.stepsPerSecond);
-    offOn.closeSeconds.push(on.closeSeconds);
-  }
-  const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
-  const recOff = mean(offOn.off);
-  const recOn = mean(offOn.on);
+  const [big] = await recordingCostSweep(gym.info.tcp, "CartPole-v1", [1024], {
+    seconds: SECONDS,
+    rounds: quick ? 1 : 2,
+    format: "npz",
+  });
+  const recOff = big!.off;
+  const recOn = big!.on;
   console.log(
     `  recording off  ${Math.round(recOff).toLocaleString("en-US").padStart(12)} env-steps/s`,
   );
   console.log(
-    `  recording on   ${Math.round(recOn).toLocaleString("en-US").padStart(12)} env-steps/s   (cost ${((1 - recOn / recOff) * 100).toFixed(1)}%)`,
+    `  recording on   ${Math.round(recOn).toLocaleString("en-US").padStart(12)} env-steps/s   (cost ${(big!.cost * 100).toFixed(1)}%)`,
   );
   console.log(
-    `  (the recording session's close, which compresses the dataset: ${offOn.closeSeconds.map((x) => `${x.toFixed(2)} s`).join(", ")})`,
+    `  (the recording session's close, which compresses the dataset: ${big!.closeSeconds.map((x) => `${x.toFixed(2)} s`).join(", ")})`,
   );
-  results.recording = { off: recOff, on: recOn, closeSeconds: offOn.closeSeconds };
+  results.recording = { off: recOff, on: recOn, closeSeconds: big!.closeSeconds };
 
   console.log(
     "\nRecording cost by sub-env count over gRPC (npz), alternating off/on runs: CartPole-v1 (~22-step episodes) and SdnRouting-v0 (seed 000's shape, 50-step episodes):",

@@ -49,10 +49,7 @@ export async function collect(
   plan: CollectPlan,
   onProgress: (p: CollectProgress) => void = () => {},
 ): Promise<CollectResult> {
-  // As many sub-envs as evens out the blocks: 50 episodes on 16 sub-envs run as 4 blocks of 13
-  // (52 episodes of work) rather than 16, 16, 16 and 2 (64); the dataset does not depend on it.
-  const blocks = Math.ceil(plan.episodes / Math.max(1, Math.min(plan.numEnvs, plan.episodes)));
-  const n = Math.ceil(plan.episodes / blocks);
+  const n = subEnvsPerBlock(plan.episodes, plan.numEnvs);
   const env = await client.makeVec(plan.envId, n, {
     config: plan.config,
     ...(plan.steps ? { maxEpisodeSteps: plan.steps } : {}),
@@ -125,6 +122,16 @@ export async function collect(
   } finally {
     await env.close();
   }
+}
+
+/**
+ * Sub-envs of a collection of `episodes` on at most `numEnvs`: as many as evens out the
+ * blocks, so 50 episodes on 16 sub-envs run as 4 blocks of 13 (52 episodes of work) rather
+ * than 16, 16, 16 and 2 (64); the dataset does not depend on it.
+ */
+export function subEnvsPerBlock(episodes: number, numEnvs: number): number {
+  const blocks = Math.ceil(episodes / Math.max(1, Math.min(numEnvs, episodes)));
+  return Math.ceil(episodes / blocks);
 }
 
 /** Elements of a space's flattened values (gymnasium.spaces.flatdim, Discrete counted as 1). */
