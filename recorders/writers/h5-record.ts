@@ -107,15 +107,22 @@ export class RecordSlab {
     return this.full.length > 0;
   }
 
+  /** Writes from the start of `buf` (a new buffer) or of the current one (its records copied out). */
+  private restart(buf = this.buf): void {
+    if (buf !== this.buf) {
+      this.buf = buf;
+      this.u8 = new Uint8Array(buf);
+      this.dv = new DataView(buf);
+    }
+    this.pos = 0;
+    this.episodes = 0;
+  }
+
   /** Room for a record of at most `bytes` at the write position (a new buffer when this one is short). */
   private reserve(bytes: number): void {
     if (this.pos + bytes <= this.buf.byteLength) return;
     if (this.pos > 0) this.full.push({ buffer: this.buf, used: this.pos, episodes: this.episodes });
-    this.buf = newBuffer(bytes);
-    this.u8 = new Uint8Array(this.buf);
-    this.dv = new DataView(this.buf);
-    this.pos = 0;
-    this.episodes = 0;
+    this.restart(newBuffer(bytes));
   }
 
   /** Takes the full buffers, then (when `partial`) the current one. */
@@ -124,14 +131,11 @@ export class RecordSlab {
     if (!partial || this.pos === 0) return out;
     if (this.pos * 2 >= this.buf.byteLength) {
       out.push({ buffer: this.buf, used: this.pos, episodes: this.episodes });
-      this.buf = newBuffer(0);
-      this.u8 = new Uint8Array(this.buf);
-      this.dv = new DataView(this.buf);
+      this.restart(newBuffer(0));
     } else {
       out.push({ buffer: this.buf.slice(0, this.pos), used: this.pos, episodes: this.episodes });
+      this.restart();
     }
-    this.pos = 0;
-    this.episodes = 0;
     return out;
   }
 
