@@ -3,6 +3,7 @@ import { open, unlink } from "node:fs/promises";
 import { type AssembleOptions, assembleNpz, writeAll, writevAll } from "./npz-assemble.js";
 import { CHUNK_BYTES, deflatePiece } from "./npz-compress.js";
 import {
+  emptyTotals,
   encodeJournalHeader,
   encodeRecord,
   FileCursor,
@@ -43,11 +44,7 @@ interface Job {
  */
 export class NpzCompactor {
   private readonly zPath: string;
-  private readonly totals: MemberTotals[] = NPZ_MEMBERS.map(() => ({
-    compressed: 0,
-    raw: 0,
-    crc: 0,
-  }));
+  private readonly totals: MemberTotals[] = emptyTotals();
   private readonly gathering: { buf: Buffer; used: number }[] = NPZ_MEMBERS.map(() => ({
     buf: Buffer.alloc(0),
     used: 0,
