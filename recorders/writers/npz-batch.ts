@@ -14,6 +14,7 @@ import {
   type RawBatch,
   type RowFlattener,
   rowBytes,
+  sliceEnd,
 } from "./npz-members.js";
 import { crc32Combine } from "./npz-zip.js";
 
@@ -90,10 +91,7 @@ export class BatchBuilder implements RecordBuilder {
       let nonEmpty = 0;
       try {
         for (let i = 0; i < episodes.length; ) {
-          let j = i;
-          for (let bytes = 0; j < episodes.length && (j === i || bytes < this.sliceBytes); j++) {
-            bytes += episodes[j]!.rewards.length * this.rowBytes;
-          }
+          const j = sliceEnd(episodes, i, this.rowBytes, this.sliceBytes);
           const raw = buildBatch(episodes.slice(i, j), this.obs, this.act);
           rows += raw.rows;
           nonEmpty += raw.episodes;

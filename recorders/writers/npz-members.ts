@@ -199,6 +199,23 @@ export function fillColumns(
   return { rows: row - first, episodes: nonEmpty };
 }
 
+/**
+ * Where the slice of `episodes` starting at `from` ends: one episode, then more while the
+ * slice holds fewer than `sliceBytes` (a batch is copied a slice per event-loop turn).
+ */
+export function sliceEnd(
+  episodes: readonly RecordedEpisode[],
+  from: number,
+  rowBytes: number,
+  sliceBytes: number,
+): number {
+  let j = from;
+  for (let bytes = 0; j < episodes.length && (j === from || bytes < sliceBytes); j++) {
+    bytes += episodes[j]!.rewards.length * rowBytes;
+  }
+  return j;
+}
+
 /** Copies episodes into one fresh contiguous buffer per member. */
 export function buildBatch(
   episodes: readonly RecordedEpisode[],

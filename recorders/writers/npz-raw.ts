@@ -16,6 +16,7 @@ import {
   NPZ_MEMBERS,
   type RowFlattener,
   rowBytes,
+  sliceEnd,
 } from "./npz-members.js";
 import { crcOf } from "./npz-zip.js";
 
@@ -105,10 +106,7 @@ export class RawBatchBuilder implements RecordBuilder {
     const done = (async () => {
       let row = 0;
       for (let i = 0; i < episodes.length; ) {
-        let j = i;
-        for (let b = 0; j < episodes.length && (j === i || b < this.sliceBytes); j++) {
-          b += episodes[j]!.rewards.length * this.rowBytes;
-        }
+        const j = sliceEnd(episodes, i, this.rowBytes, this.sliceBytes);
         row += fillColumns(episodes.slice(i, j), this.obs, this.act, cols, row).rows;
         crcs.upTo(row);
         i = j;
