@@ -96,7 +96,8 @@ export class RawBatchBuilder implements RecordBuilder {
       for (let i = 0; i < members.length; i++) this.crcs[i] = members[i]!.crc;
       writeRecordPrefix(layout.record, 2, rowsAfter, nonEmpty, members);
       sealRecordV2(layout.record);
-      return { rows, episodes: nonEmpty, members, buffers: [layout.record], bytes: layout.bytes };
+      const { record } = layout;
+      return { rows, episodes: nonEmpty, members, buffers: [record], bytes: record.length };
     };
     if (rows * this.rowBytes <= this.sliceBytes) {
       fillColumns(episodes, this.obs, this.act, cols, 0);
@@ -136,14 +137,13 @@ export class RawBatchBuilder implements RecordBuilder {
       record.fill(0, pos + raw, pos + pad8(raw));
       pos += pad8(raw);
     }
-    return { record, bytes, widths, starts, raws, segments };
+    return { record, widths, starts, raws, segments };
   }
 }
 
 /** Where a record's members go. */
 interface Layout {
   readonly record: Buffer;
-  readonly bytes: number;
   /** Per member: bytes per row, bytes before the batch's rows (the backfill), raw bytes, its segment. */
   readonly widths: readonly number[];
   readonly starts: readonly number[];
