@@ -17,14 +17,8 @@ import { installBoolPatch } from "./h5-bool-patch.js";
 import { loadH5 } from "./h5-file.js";
 import { type H5Format, JournalWriter, readJournal } from "./h5-journal.js";
 import type { DatasetSpec, H5Layout, H5Stats, LayoutFactory } from "./h5-layout.js";
-import {
-  decodeEpisode,
-  encodeJsonRecord,
-  isSlab,
-  RecordKind,
-  recordJson,
-  recordSpans,
-} from "./h5-record.js";
+import { encodeJsonRecord, isSlab, RecordKind } from "./h5-record.js";
+import { decodeEpisode, recordJson, recordSpans } from "./h5-record-decode.js";
 import { EarlyWriteback } from "./h5-writeback.js";
 import { createHdf5Layout } from "./hdf5-layout.js";
 import { minariH5Path, minariLayout } from "./minari-layout.js";

@@ -6,13 +6,12 @@ import type { RecordedEpisode } from "../../recorders/types.js";
 import { SCHEMA_VERSION } from "../../recorders/types.js";
 import { sealRecord } from "../../recorders/writers/h5-journal.js";
 import {
-  decodeEpisode,
   RECORD_MAGIC,
   RECORD_PREFIX,
   RecordKind,
   RecordSlab,
-  recordSpans,
 } from "../../recorders/writers/h5-record.js";
+import { decodeEpisode, recordSpans } from "../../recorders/writers/h5-record-decode.js";
 import { describeSpace } from "../../recorders/writers/h5-spaces.js";
 
 const obsSpace = describeSpace(
