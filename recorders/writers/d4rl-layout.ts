@@ -136,10 +136,13 @@ export function d4rlLayout(m: H5Module, spec: DatasetSpec, h5Path: string): H5La
     countEpisode(stats, ep);
   };
 
-  /** Writes every staged row: step columns end at `steps` rows, the episodes table at its episodes. */
-  const endBatch = (): void => {
-    for (const flat of flats.values()) flat.flush();
-    for (const flat of table) flat.flush();
+  /**
+   * Writes every staged row: step columns end at `steps` rows, the episodes table at its
+   * episodes (`final`: columns not made yet are made; otherwise they wait for a whole chunk).
+   */
+  const endBatch = (final = false): void => {
+    for (const flat of flats.values()) flat.flush(final);
+    for (const flat of table) flat.flush(final);
     f.flush();
   };
 
@@ -150,9 +153,9 @@ export function d4rlLayout(m: H5Module, spec: DatasetSpec, h5Path: string): H5La
 
   return {
     write,
-    endBatch,
+    endBatch: () => endBatch(),
     finish: (recovered) => {
-      endBatch();
+      endBatch(true);
       release();
       writeStatsAttrs(f, stats, recovered);
       f.close();

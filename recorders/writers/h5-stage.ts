@@ -42,8 +42,8 @@ export function setConverted(dst: TypedArray, at: number, src: TypedArray): void
  * are reused, where fresh buffers would fault pages in), and go to the file
  * in runs of whole chunks: HDF5 then never reads back, refills or rewrites
  * a partial chunk. {@link flush} writes the rest (the end of a batch). The
- * dataset is created at its first write, with chunks sized by the rows
- * gathered by then.
+ * dataset is created once a whole chunk of rows is staged (or at the last
+ * flush), with chunks sized by the rows gathered by then.
  */
 export class StagedColumn {
   readonly width: number;
@@ -125,9 +125,16 @@ export class StagedColumn {
     this.write(Math.floor((this.written + this.staged) / c) * c - this.written);
   }
 
-  /** Writes every staged row (the dataset ends in a partial chunk until the next rows). */
-  flush(): void {
-    if (!this.chunkRows) this.create();
+  /**
+   * Writes every staged row (the dataset ends in a partial chunk until the next rows).
+   * A dataset not made yet is made only by the `final` flush (or with nothing staged):
+   * its chunks are then sized by the data, not by when a periodic flush came.
+   */
+  flush(final = false): void {
+    if (!this.chunkRows) {
+      if (!final && this.staged + this.owed > 0) return;
+      this.create();
+    }
     this.write(this.staged);
   }
 
