@@ -11,7 +11,9 @@ export interface Child<T> {
 /** Starts `script` (a sibling compiled module) and waits for its first stdout line, parsed as JSON. */
 export async function startChild<T>(script: string): Promise<Child<T>> {
   const path = fileURLToPath(new URL(script, import.meta.url));
-  const proc: ChildProcess = spawn(process.execPath, [path], {
+  // GYMRPC_BENCH_CHILD_ARGS: extra node flags for the child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p" to profile the server.
+  const nodeArgs = (process.env.GYMRPC_BENCH_CHILD_ARGS ?? "").split(" ").filter(Boolean);
+  const proc: ChildProcess = spawn(process.execPath, [...nodeArgs, path], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const lines = createInterface({ input: proc.stdout! });

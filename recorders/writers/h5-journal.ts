@@ -13,8 +13,7 @@ import {
   writevSync,
 } from "node:fs";
 import { join } from "node:path";
-import * as zlib from "node:zlib";
-import { RECORD_MAGIC, RECORD_PREFIX } from "./h5-record.js";
+import { crc32, RECORD_MAGIC, RECORD_PREFIX } from "./h5-record.js";
 
 /** The HDF5-based dataset formats. */
 export type H5Format = "hdf5" | "d4rl" | "minari";
@@ -29,34 +28,10 @@ export const JOURNAL_SUFFIX = ".journal";
 /** Name of a Minari dataset directory's journal. */
 export const JOURNAL_IN_DIR = ".gymrpc-journal";
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 (zlib's) of `data`. */
-export function crc32(data: Uint8Array): number {
-  const native = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
-  if (native) return native(data) >>> 0;
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** Stamps a record's CRC (over its payload) into its prefix. */
-export function sealRecord(rec: Uint8Array): void {
-  const dv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
-  dv.setUint32(12, crc32(rec.subarray(RECORD_PREFIX)), true);
-}
-
 /**
- * An append-only journal of sealed records, written with the original
- * fs.writeSync (so the HDF5 write hook never sees it).
+ * An append-only journal of sealed records (their CRCs stamped where they
+ * were encoded), written with the original fs.writeSync (so the HDF5 write
+ * hook never sees it).
  */
 export class JournalWriter {
   private fd: number | undefined;
@@ -88,13 +63,12 @@ export class JournalWriter {
     return j;
   }
 
-  /** Seals records; those that lie back to back in one buffer (a slab's) become one piece. */
-  private seal(records: readonly Uint8Array[]): Uint8Array[] {
+  /** Records that lie back to back in one buffer (a slab's) become one piece. */
+  private pieces(records: readonly Uint8Array[]): Uint8Array[] {
     if (this.fd === undefined) throw new Error("journal is closed");
     const pieces: Uint8Array[] = [];
     let run: Uint8Array | undefined;
     for (const r of records) {
-      sealRecord(r);
       if (run && run.buffer === r.buffer && run.byteOffset + run.byteLength === r.byteOffset) {
         run = new Uint8Array(run.buffer, run.byteOffset, run.byteLength + r.byteLength);
       } else {
@@ -106,9 +80,9 @@ export class JournalWriter {
     return pieces;
   }
 
-  /** Seals records and appends them in one write; they survive a crash of this process once it returns. */
+  /** Appends sealed records in one write; they survive a crash of this process once it returns. */
   append(records: readonly Uint8Array[]): void {
-    const pieces = this.seal(records);
+    const pieces = this.pieces(records);
     const fd = this.fd!;
     // One gathered write (no copy); a short write finishes piece by piece.
     let done = pieces.length > 1 ? writevSync(fd, pieces) : 0;
@@ -131,7 +105,7 @@ export class JournalWriter {
    * append at a time: the next waits for this one.
    */
   appendAsync(records: readonly Uint8Array[]): Promise<void> {
-    const pieces = this.seal(records);
+    const pieces = this.pieces(records);
     const fd = this.fd!;
     return new Promise((resolve, reject) => {
       const rest = (err: Error | null, n: number): void => {

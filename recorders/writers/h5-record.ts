@@ -1,3 +1,4 @@
+import * as zlib from "node:zlib";
 import type { RecordedEpisode } from "../types.js";
 import { episodeColumns, type PendingColumn, toJsonSafe } from "./h5-codec.js";
 import type { SpaceSpec } from "./h5-spaces.js";
@@ -24,6 +25,32 @@ export const RecordKind = { legacyEpisode: 1, header: 2, episode: 3 } as const;
 export const HEAD_BYTES = RECORD_PREFIX + 8 + 6 * 8;
 /** Bytes of a fresh slab: large enough that a fast producer sends few messages. */
 const SLAB_BYTES = 1 << 20;
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+/** CRC-32 (zlib's) of `data`. */
+export function crc32(data: Uint8Array): number {
+  // zlib.crc32 is Node >= 20.15; older 20.x computes it here.
+  const native = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
+  if (native) return native(data) >>> 0;
+  let c = 0xffffffff;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** Stamps a record's CRC (over its payload) into its prefix. */
+export function sealRecord(rec: Uint8Array): void {
+  const dv = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
+  dv.setUint32(12, crc32(rec.subarray(RECORD_PREFIX)), true);
+}
 
 /** `n` rounded up to a multiple of 8 (records and their columns are 8-byte aligned). */
 export const pad8 = (n: number): number => (n + 7) & ~7;
@@ -73,6 +100,13 @@ function newBuffer(bytes: number): ArrayBuffer {
  * filled one is copied out when small, so a slow producer reuses one buffer.
  */
 export class RecordSlab {
+  /**
+   * @param textMeta whether records carry the metadata that is text (env id, config,
+   * termination reason, trajectory hash, times, reset info); a layout that keeps none
+   * of it (D4RL's) is given "{}", and the trajectory hash is then never computed.
+   */
+  constructor(private readonly textMeta = true) {}
+
   private buf = newBuffer(0);
   private u8 = new Uint8Array(this.buf);
   private dv = new DataView(this.buf);
@@ -153,7 +187,7 @@ export class RecordSlab {
   append(ep: RecordedEpisode, observationSpace: SpaceSpec, actionSpace: SpaceSpec): void {
     const cols = episodeColumns(ep, observationSpace, actionSpace);
     const { json: colsJson, dataBytes } = this.columnsJson(cols);
-    const metaJson = restOfMetaJson(ep.meta);
+    const metaJson = this.textMeta ? restOfMetaJson(ep.meta) : "{}";
     // UTF-8 takes at most 3 bytes per UTF-16 unit.
     this.reserve(HEAD_BYTES + 3 * (colsJson.length + metaJson.length) + 8 + dataBytes);
     const at = this.pos;
@@ -176,7 +210,6 @@ export class RecordSlab {
     dv.setUint32(at, RECORD_MAGIC, true);
     dv.setUint32(at + 4, RecordKind.episode, true);
     dv.setUint32(at + 8, off - at - RECORD_PREFIX, true);
-    dv.setUint32(at + 12, 0, true);
     dv.setUint32(at + 16, colsLen, true);
     dv.setUint32(at + 20, metaLen, true);
     dv.setFloat64(at + 24, m.episodeId, true);
@@ -185,6 +218,8 @@ export class RecordSlab {
     dv.setFloat64(at + 48, m.length, true);
     dv.setFloat64(at + 56, m.totalReturn, true);
     dv.setFloat64(at + 64, m.success === undefined ? -1 : m.success ? 1 : 0, true);
+    // Sealed here, while its bytes are in this core's cache: the worker, HDF5's bottleneck, only journals it.
+    sealRecord(u8.subarray(at, off));
     this.pos = off;
     this.episodes++;
   }
@@ -226,7 +261,7 @@ function restOfMetaJson(m: RecordedEpisode["meta"]): string {
   return `{"envId":${s(m.envId)},"config":${config},"policyId":${s(m.policyId)},"terminationReason":${s(m.terminationReason)},"trajectoryHash":${s(m.trajectoryHash)},"schemaVersion":${s(m.schemaVersion)},"startedAt":${s(m.startedAt)},"endedAt":${s(m.endedAt)},"resetInfo":${reset}}`;
 }
 
-/** Encodes a JSON value as a record of `kind` (the journal's header). */
+/** Encodes a JSON value as a sealed record of `kind` (the journal's header). */
 export function encodeJsonRecord(kind: number, value: unknown): ArrayBuffer {
   const json = encoder.encode(stringify(value));
   const buf = new ArrayBuffer(pad8(RECORD_PREFIX + 4 + json.length));
@@ -236,5 +271,6 @@ export function encodeJsonRecord(kind: number, value: unknown): ArrayBuffer {
   dv.setUint32(8, buf.byteLength - RECORD_PREFIX, true);
   dv.setUint32(RECORD_PREFIX, json.length, true);
   new Uint8Array(buf).set(json, RECORD_PREFIX + 4);
+  sealRecord(new Uint8Array(buf));
   return buf;
 }

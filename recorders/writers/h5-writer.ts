@@ -35,7 +35,7 @@ let nextHandle = 1;
  * when next idle.
  */
 export class H5Writer implements DatasetWriter {
-  private readonly slab = new RecordSlab();
+  private readonly slab: RecordSlab;
   /** The promises of the episodes in the slab, in order. */
   private readonly waiting: Waiter[] = [];
   private inFlight = 0;
@@ -50,7 +50,10 @@ export class H5Writer implements DatasetWriter {
     private readonly handle: number,
     private readonly obs: SpaceSpec,
     private readonly act: SpaceSpec,
-  ) {}
+  ) {
+    // The D4RL layout keeps no text metadata per episode (h5-layout's DecodedEpisode.meta is never read).
+    this.slab = new RecordSlab(format !== "d4rl");
+  }
 
   /** Opens a dataset of `format` at `path` (the file or Minari directory is created by the worker). */
   static async open(

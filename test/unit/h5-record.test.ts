@@ -4,12 +4,12 @@ import { Dict } from "../../envs/core/spaces/dict.js";
 import { Discrete } from "../../envs/core/spaces/discrete.js";
 import type { RecordedEpisode } from "../../recorders/types.js";
 import { SCHEMA_VERSION } from "../../recorders/types.js";
-import { sealRecord } from "../../recorders/writers/h5-journal.js";
 import {
   RECORD_MAGIC,
   RECORD_PREFIX,
   RecordKind,
   RecordSlab,
+  sealRecord,
 } from "../../recorders/writers/h5-record.js";
 import { decodeEpisode, recordSpans } from "../../recorders/writers/h5-record-decode.js";
 import { describeSpace } from "../../recorders/writers/h5-spaces.js";
@@ -112,6 +112,24 @@ describe("h5 episode records", () => {
     ]);
     expect(Array.from(col(c, "info").data as Float64Array)).toEqual([Number.NaN, 0, 2, 4, 6, 8]);
     expect(col(c, "policy_ids").strings).toEqual(["p", "q", "p", "ü", "p"]);
+  });
+
+  it("leaves the text metadata (and the trajectory hash) alone without textMeta, as D4RL's writer asks", () => {
+    const ep = episode(7, 3);
+    const meta = Object.defineProperty({ ...ep.meta }, "trajectoryHash", {
+      get: () => {
+        throw new Error("trajectory hash computed");
+      },
+    });
+    const plain = new RecordSlab(false);
+    plain.append({ ...ep, meta }, obsSpace, actSpace);
+    const [d] = roundTrip(plain);
+    expect(d!.head).toMatchObject({ episodeId: 7, length: 3 });
+    expect(d!.meta.envId).toBeUndefined();
+    expect(d!.meta.trajectoryHash).toBeUndefined();
+    expect(() => new RecordSlab().append({ ...ep, meta }, obsSpace, actSpace)).toThrow(
+      "trajectory hash computed",
+    );
   });
 
   it("starts a new buffer for a record larger than the slab's", () => {
