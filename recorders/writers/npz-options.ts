@@ -11,7 +11,11 @@ export interface NpzWriterOptions {
   readonly deferCompression?: boolean;
   /** Write zip64 structures even when nothing needs them. */
   readonly forceZip64?: boolean;
-  /** Reassemble the .npz at an episode end once the time since the last assembly is this many times its duration (default 10; Infinity: only at open and close). */
+  /**
+   * Reassemble the .npz at an episode end once the time since the last assembly is this many
+   * times its duration (default 100: the file seen while recording costs about 1% of the time,
+   * each assembly being a copy of the whole dataset; Infinity: only at open and close).
+   */
   readonly rebuildRatio?: number;
   /**
    * Raw bytes of episodes journaled together (one write, one fdatasync) at most (default
@@ -34,7 +38,7 @@ export function withDefaults(options: NpzWriterOptions): Required<NpzWriterOptio
     level: options.level ?? 1,
     deferCompression: options.deferCompression ?? true,
     forceZip64: options.forceZip64 ?? false,
-    rebuildRatio: options.rebuildRatio ?? 10,
+    rebuildRatio: options.rebuildRatio ?? 100,
     maxBatchBytes: options.maxBatchBytes ?? 4 << 20,
     sliceBytes: options.sliceBytes ?? 1 << 20,
     fdatasync: options.fdatasync ?? true,

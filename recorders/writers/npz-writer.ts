@@ -36,7 +36,7 @@
  * batched (batchInvariant: collector recordings need not write one episode at a time).
  * Assembly writes `<path>.tmp`, fsyncs it, renames it over `<path>` and fsyncs the
  * directory: at open (an empty dataset), at an episode end whenever the time since the
- * last assembly is at least `rebuildRatio` (10) times that assembly's duration (so it
+ * last assembly is at least `rebuildRatio` (100) times that assembly's duration (so it
  * costs at most ~1/rebuildRatio of the time; close gives up one under way that would not
  * be the final file), and at close, which then deletes the journal. The .npz of an
  * assembly while recording (and of a recovery after a crash) is stored, uncompressed,
