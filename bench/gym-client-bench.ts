@@ -3,6 +3,7 @@ import { connect } from "../client/connect.js";
 import type { RecordOptions } from "../client/recording.js";
 import { createRng } from "../envs/core/rng.js";
 import { Discrete } from "../envs/core/spaces/discrete.js";
+import type { Space, SpaceValue } from "../envs/core/spaces/space.js";
 import { createBatch, writeBatchItem } from "../envs/core/vector/batching.js";
 import { encodeTensor } from "../proto/codec/tensor-codec.js";
 import {
@@ -84,6 +85,19 @@ export interface VectorThroughput {
   readonly closeSeconds: number;
 }
 
+/** 16 batches of random actions for `numEnvs` sub-envs (the same every call: seed 1). */
+export function actionBatches(space: Space, numEnvs: number): SpaceValue[] {
+  const rng = createRng(1);
+  return Array.from({ length: 16 }, () => {
+    // Discrete actions as one byte each (uint8 casts safely to the space's int64).
+    if (space instanceof Discrete && space.start === 0 && space.n <= 256)
+      return Uint8Array.from({ length: numEnvs }, () => rng.integers(0, space.n));
+    const batch = createBatch(space, numEnvs);
+    for (let i = 0; i < numEnvs; i++) writeBatchItem(space, batch, i, space.sample(rng));
+    return batch;
+  });
+}
+
 /** Env-steps per second of a vectorized session of `numEnvs` sub-envs of `envId` (CartPole-v1) at `target`. */
 export async function vectorThroughput(
   target: string,
@@ -95,16 +109,7 @@ export async function vectorThroughput(
   const client = connect(target);
   const env = await client.makeVec(envId, numEnvs, record ? { record } : {});
   await env.reset({ seed: 0 });
-  const rng = createRng(1);
-  const space = env.singleActionSpace;
-  const batches = Array.from({ length: 16 }, () => {
-    // Discrete actions as one byte each (uint8 casts safely to the space's int64).
-    if (space instanceof Discrete && space.start === 0 && space.n <= 256)
-      return Uint8Array.from({ length: numEnvs }, () => rng.integers(0, space.n));
-    const batch = createBatch(space, numEnvs);
-    for (let i = 0; i < numEnvs; i++) writeBatchItem(space, batch, i, space.sample(rng));
-    return batch;
-  });
+  const batches = actionBatches(env.singleActionSpace, numEnvs);
   let i = 0;
   const once = () => env.step(batches[i++ & 15]!);
   // Size the run to about `seconds` from a short calibration.

@@ -2,14 +2,18 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { deflateRaw } from "node:zlib";
 import { Box } from "../envs/core/spaces/box.js";
 import type { EpisodeSource } from "../recorders/logged-episode.js";
 import { Recorder } from "../recorders/recorder.js";
 import type { DatasetWriter, RecordedEpisode, RecordingContext } from "../recorders/types.js";
 import {
+  CHUNK_BYTES,
   npzCompressionThreads,
   setNpzCompressionThreads,
 } from "../recorders/writers/npz-compress.js";
+import { NPZ_MEMBERS } from "../recorders/writers/npz-members.js";
 import { npzWriterFactory } from "../recorders/writers/npz-writer.js";
 
 /** What npzTransitionsPerSecond writes. */
@@ -39,6 +43,8 @@ export interface NpzBenchOptions {
   /** Concurrent compression jobs (default: the writer's, cores - 1). */
   readonly compressionThreads?: number;
 }
+
+const deflateRawAsync = promisify(deflateRaw);
 
 const OBS = 12;
 const ACT = 10;
@@ -96,6 +102,71 @@ function episode(id: number, policy: "random" | "zeros", rand: () => number): Re
   };
 }
 
+/** `count` episodes of `policy`, the same for every call (a fixed pseudo-random sequence). */
+function benchEpisodes(count: number, policy: "random" | "zeros"): RecordedEpisode[] {
+  let seed = 12345;
+  const rand = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  return Array.from({ length: count }, (_, i) => episode(i, policy, rand));
+}
+
+/**
+ * The most transitions per second deflate itself allows on this machine: the
+ * .npz's arrays of `transitions` transitions of `policy` (as the writer stores them),
+ * compressed with the writer's zlib settings (level 1, each array's strategy,
+ * memLevel 9) in 1 MiB pieces on every core at once, with nothing else to do (no
+ * journal, no file, no event loop work). Best of `rounds`.
+ */
+export async function npzDeflateCeiling(
+  transitions = 200_000,
+  policy: "random" | "zeros" = "random",
+  rounds = 2,
+): Promise<number> {
+  const count = Math.ceil(transitions / STEPS);
+  const episodes = benchEpisodes(count, policy);
+  const n = count * STEPS;
+  const f32 = (a: ArrayLike<number>) => Buffer.from(Float32Array.from(a).buffer);
+  const obs = (ep: RecordedEpisode) => ep.observations as Float32Array;
+  // The first eight arrays in NPZ_MEMBERS' order (behavior_probs: the writer leaves it out here).
+  const rows: [number, (ep: RecordedEpisode) => Buffer][] = [
+    [OBS * 4, (ep) => f32(obs(ep).subarray(0, STEPS * OBS))],
+    [ACT * 4, (ep) => f32(ep.actions as Float32Array)],
+    [4, (ep) => f32(ep.rewards)],
+    [OBS * 4, (ep) => f32(obs(ep).subarray(OBS))],
+    [1, (ep) => Buffer.from(ep.terminations)],
+    [1, (ep) => Buffer.from(ep.truncations)],
+    [8, (ep) => Buffer.from(new BigInt64Array(STEPS).fill(BigInt(ep.meta.episodeId)).buffer)],
+    [4, (ep) => f32(ep.returnsToGo)],
+  ];
+  const pieces = rows.flatMap(([bytesPerRow, of], m) => {
+    const buf = Buffer.alloc(n * bytesPerRow);
+    episodes.forEach((ep, k) => {
+      of(ep).copy(buf, k * STEPS * bytesPerRow);
+    });
+    return Array.from({ length: Math.ceil(buf.length / CHUNK_BYTES) }, (_, i) => ({
+      data: buf.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES),
+      strategy: NPZ_MEMBERS[m]!.strategy,
+    }));
+  });
+  const cores = availableParallelism();
+  let best = 0;
+  for (let r = 0; r < rounds; r++) {
+    const started = performance.now();
+    let next = 0;
+    const lane = async () => {
+      while (next < pieces.length) {
+        const { data, strategy } = pieces[next++]!;
+        await deflateRawAsync(data, { level: 1, strategy, memLevel: 9 });
+      }
+    };
+    await Promise.all(Array.from({ length: cores }, lane));
+    best = Math.max(best, n / ((performance.now() - started) / 1000));
+  }
+  return best;
+}
+
 /**
  * One event-loop turn, as a server's step loop takes between steps (a gRPC round trip):
  * without it a loop of writes that settle at once never lets the writer's background
@@ -139,14 +210,7 @@ async function throughRecorder(
  */
 export async function npzTransitionsPerSecond(opts: NpzBenchOptions = {}): Promise<number> {
   const count = Math.ceil((opts.transitions ?? 200_000) / STEPS);
-  let seed = 12345;
-  const rand = () => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return seed / 4294967296;
-  };
-  const episodes = Array.from({ length: count }, (_, i) =>
-    episode(i, opts.policy ?? "random", rand),
-  );
+  const episodes = benchEpisodes(count, opts.policy ?? "random");
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), "gymrpc-npz-bench-")));
   const ctx: RecordingContext = {
     envId: "SDNEnv",

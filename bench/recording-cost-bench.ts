@@ -1,8 +1,10 @@
 import { pathToFileURL } from "node:url";
+import { connect, type GymClient } from "../client/connect.js";
 import { startChild } from "./child-process.js";
-import { vectorThroughput } from "./gym-client-bench.js";
+import { actionBatches } from "./gym-client-bench.js";
+import { passRates } from "./stats.js";
 
-/** Recording on vs off for one env and sub-env count (means over alternating runs). */
+/** Recording on vs off for one env and sub-env count (rates: means over the phases). */
 export interface RecordingCost {
   readonly envId: string;
   readonly numEnvs: number;
@@ -10,17 +12,21 @@ export interface RecordingCost {
   readonly off: number;
   /** env-steps/s recorded to `format`. */
   readonly on: number;
-  /** 1 - on / off. */
+  /** 1 - the median over rounds of on / off (each round's pair run back to back). */
   readonly cost: number;
-  /** Seconds each recording session's close took (it finishes the dataset). */
+  /** Seconds each stopRecording took (it finishes the dataset). */
   readonly closeSeconds: number[];
 }
 
 /**
  * Recording cost of a vectorized step loop over gRPC (a server in another
- * process) for each sub-env count: `rounds` alternating off/on runs of about
- * `seconds` each, recording to `format` (the close, which finishes the file, is
- * not part of the step loop).
+ * process) for each sub-env count, on one live session of `envId` per count:
+ * `rounds` pairs of phases of about `seconds` each, one unrecorded and one
+ * recorded to `format` (startRecording before it, stopRecording after it, both
+ * untimed; odd rounds record first, so a drift in the machine's speed
+ * cancels). Phases of one session, back to back, see the same process, JIT and
+ * machine load, where separate sessions' runs on a shared machine differ by
+ * tens of percent; the cost is 1 - the median of the rounds' on/off ratios.
  */
 export async function recordingCostSweep(
   target: string,
@@ -29,27 +35,70 @@ export async function recordingCostSweep(
   opts: { seconds: number; rounds: number; format: string },
 ): Promise<RecordingCost[]> {
   const out: RecordingCost[] = [];
-  for (const n of sizes) {
+  const client = connect(target);
+  try {
+    for (const n of sizes) out.push(await toggledCost(client, envId, n, opts));
+  } finally {
+    client.close();
+  }
+  return out;
+}
+
+async function toggledCost(
+  client: GymClient,
+  envId: string,
+  n: number,
+  opts: { seconds: number; rounds: number; format: string },
+): Promise<RecordingCost> {
+  const env = await client.makeVec(envId, n);
+  try {
+    await env.reset({ seed: 0 });
+    const batches = actionBatches(env.singleActionSpace, n);
+    let i = 0;
+    const steps = async (k: number): Promise<number> => {
+      const t0 = performance.now();
+      for (let j = 0; j < k; j++) await env.step(batches[i++ & 15]!);
+      return (performance.now() - t0) / 1000;
+    };
+    // Steps per phase from a short calibration (which also warms the JIT up).
+    const perStep = (await steps(200)) / 200;
+    const k = Math.max(100, Math.round(opts.seconds / perStep));
+    const closeSeconds: number[] = [];
+    const phase = async (record: boolean): Promise<number> => {
+      if (record)
+        await env.startRecording({ name: `cost-${envId}-${n}.${opts.format}`, overwrite: true });
+      const took = await steps(k);
+      if (record) {
+        const t = performance.now();
+        await env.stopRecording();
+        closeSeconds.push((performance.now() - t) / 1000);
+      }
+      return (k * n) / took;
+    };
+    await phase(true);
+    closeSeconds.length = 0;
     let off = 0;
     let on = 0;
-    const closeSeconds: number[] = [];
+    const ratios: number[] = [];
     for (let r = 0; r < opts.rounds; r++) {
-      off += (await vectorThroughput(target, n, opts.seconds, undefined, envId)).stepsPerSecond;
-      const record = { name: `cost-${envId}-${n}.${opts.format}`, overwrite: true };
-      const recorded = await vectorThroughput(target, n, opts.seconds, record, envId);
-      on += recorded.stepsPerSecond;
-      closeSeconds.push(recorded.closeSeconds);
+      const first = await phase(r % 2 === 1);
+      const second = await phase(r % 2 === 0);
+      const [offRate, onRate] = r % 2 ? [second, first] : [first, second];
+      off += offRate;
+      on += onRate;
+      ratios.push(onRate / offRate);
     }
-    out.push({
+    return {
       envId,
       numEnvs: n,
       off: off / opts.rounds,
       on: on / opts.rounds,
-      cost: 1 - on / off,
+      cost: 1 - passRates(ratios).median,
       closeSeconds,
-    });
+    };
+  } finally {
+    await env.close();
   }
-  return out;
 }
 
 /** Prints a sweep as a table. */
@@ -68,8 +117,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const server = await startChild<{ tcp: string }>("./gym-server-process.js");
   try {
     const rows = await recordingCostSweep(server.info.tcp, envId, sizes.split(",").map(Number), {
-      seconds: 1.5,
-      rounds: 2,
+      seconds: Number(process.env.PHASE_SECONDS ?? 0.3),
+      rounds: Number(process.env.ROUNDS ?? 12),
       format,
     });
     printRecordingCosts(rows);

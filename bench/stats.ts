@@ -32,3 +32,25 @@ export async function timeRoundTrips(
   }
   return { stats: latencyStats(samples), seconds: (performance.now() - start) / 1000 };
 }
+
+/** A throughput measured over several passes: their median, and every pass. */
+export interface PassRates {
+  readonly median: number;
+  readonly passes: readonly number[];
+}
+
+/** The median and all of `passes` (rates). */
+export function passRates(passes: readonly number[]): PassRates {
+  const sorted = [...passes].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, passes };
+}
+
+/** "2.41M (2.10-2.95M over 5 passes)". */
+export function formatPassRates(r: PassRates): string {
+  const m = (x: number) => `${(x / 1e6).toFixed(2)}M`;
+  const lo = Math.min(...r.passes);
+  const hi = Math.max(...r.passes);
+  return `${m(r.median)} (${m(lo)}-${m(hi)} over ${r.passes.length} passes)`;
+}
