@@ -60,9 +60,12 @@ async function toggledCost(
       for (let j = 0; j < k; j++) await env.step(batches[i++ & 15]!);
       return (performance.now() - t0) / 1000;
     };
-    // Steps per phase from a short calibration (which also warms the JIT up).
+    // Steps per phase from a short calibration (which also warms the JIT up), in whole
+    // multiples of the env's step limit: sub-envs that end their episodes together (as
+    // SdnRouting-v0's 50-step ones do) then reset as often in every phase.
     const perStep = (await steps(200)) / 200;
-    const k = Math.max(100, Math.round(opts.seconds / perStep));
+    const limit = env.spec.maxEpisodeSteps ?? 1;
+    const k = Math.max(1, Math.round(Math.max(100, opts.seconds / perStep) / limit)) * limit;
     const closeSeconds: number[] = [];
     const phase = async (record: boolean): Promise<number> => {
       if (record)
@@ -117,8 +120,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const server = await startChild<{ tcp: string }>("./gym-server-process.js");
   try {
     const rows = await recordingCostSweep(server.info.tcp, envId, sizes.split(",").map(Number), {
-      seconds: Number(process.env.PHASE_SECONDS ?? 0.3),
-      rounds: Number(process.env.ROUNDS ?? 12),
+      seconds: Number(process.env.PHASE_SECONDS ?? 1),
+      rounds: Number(process.env.ROUNDS ?? 8),
       format,
     });
     printRecordingCosts(rows);
