@@ -19,3 +19,16 @@ export function copyInfo(info: Info): Info {
   for (const _ in info) return cloneValue(info as unknown as SpaceValue) as unknown as Info;
   return info;
 }
+
+const NO_INFO: Info = Object.freeze({}) as Info;
+
+/**
+ * A copy of an info's `success` alone (and, in a batched info, its `_success` mask): what
+ * the stats read, for writers that store no infos.
+ */
+export function copySuccess(info: Info): Info {
+  if (!("success" in info)) return NO_INFO;
+  const out: Record<string, SpaceValue> = { success: cloneValue(info.success as SpaceValue) };
+  if ("_success" in info) out._success = cloneValue(info._success as SpaceValue);
+  return out as unknown as Info;
+}

@@ -1,6 +1,6 @@
 import type { Info } from "../envs/core/env.js";
 import type { SpaceValue } from "../envs/core/spaces/space.js";
-import { copyInfo } from "./clone-value.js";
+import { copyInfo, copySuccess } from "./clone-value.js";
 import { type Columns, createColumns } from "./columns.js";
 import { buildEpisode } from "./episode-builder.js";
 import type {
@@ -33,6 +33,8 @@ export class EpisodeAssembler {
     readonly subEnv: number,
     /** Hands out dataset-wide episode ids as episodes start. */
     private readonly nextEpisodeId: () => number,
+    /** Keep whole step infos (else only `success`: the writer stores no infos). */
+    private readonly keepInfos = true,
   ) {
     this.observations = createColumns(ctx.observationSpace);
     this.actions = createColumns(ctx.actionSpace);
@@ -92,7 +94,7 @@ export class EpisodeAssembler {
     this.terminations.push(terminated ? 1 : 0);
     this.truncations.push(truncated ? 1 : 0);
     // Envs may reuse their info objects and arrays: keep a copy of what this step said.
-    this.infos.push(copyInfo(info));
+    this.infos.push(this.keepInfos ? copyInfo(info) : copySuccess(info));
     this.policies.push(policy);
   }
 

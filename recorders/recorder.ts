@@ -56,7 +56,12 @@ export class Recorder {
 
   /** An assembler for (sub-)env `subEnv`. */
   assembler(subEnv: number): EpisodeAssembler {
-    return new EpisodeAssembler(this.ctx, subEnv, () => this.nextEpisodeId());
+    return new EpisodeAssembler(this.ctx, subEnv, () => this.nextEpisodeId(), this.keepsInfos);
+  }
+
+  /** True when step infos must be kept whole (the writer stores them, or streams transitions). */
+  get keepsInfos(): boolean {
+    return this.writer.storesInfos !== false || this.streamsTransitions;
   }
 
   /** Hands out the next dataset-wide episode id (ids follow the order episodes start in). */

@@ -9,7 +9,7 @@ import {
   type VectorResetResult,
   type VectorStepResult,
 } from "../envs/core/vector/vector-env.js";
-import { cloneValue, copyInfo } from "./clone-value.js";
+import { cloneValue, copyInfo, copySuccess } from "./clone-value.js";
 import { LoggedEpisode } from "./logged-episode.js";
 import type { Recorder } from "./recorder.js";
 import { StepLog } from "./step-log.js";
@@ -177,8 +177,9 @@ export class RecordingVectorEnv implements VectorEnv {
     policy: StepPolicyInfo | undefined,
   ): Promise<void> | undefined {
     const log = this.log!;
-    // The log keeps infos by reference: envs may reuse theirs, so non-empty ones are copied.
-    const info = copyInfo(r.info);
+    // The log keeps infos by reference: envs may reuse theirs, so non-empty ones are copied
+    // (only `success`, for the stats, when the writer stores no infos).
+    const info = rec.keepsInfos ? copyInfo(r.info) : copySuccess(r.info);
     const k = log.push(r.observation, actions, r.reward, r.terminated, r.truncated, info, policy);
     const space = this.singleActionSpace;
     const streams = rec.streamsTransitions && before !== undefined;

@@ -161,6 +161,11 @@ export interface DatasetWriter {
    * writeEpisode calls were batched: collector recordings then need not wait for each write.
    */
   readonly batchInvariant?: boolean;
+  /**
+   * False when the writer never reads an episode's step infos (npz): the recorder then keeps
+   * only each step's `success`, for the stats, instead of copying every info. Default true.
+   */
+  readonly storesInfos?: boolean;
   /** Appends one finished episode. Resolves when it is durable on disk. */
   writeEpisode(episode: RecordedEpisode): Promise<void>;
   /** Finishes the dataset (final index, attributes, stats) and releases resources. */

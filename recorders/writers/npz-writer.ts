@@ -89,6 +89,8 @@ export class NpzWriter implements DatasetWriter {
   readonly format = "npz";
   /** A raw journal's archive is laid out at assembly from the members' bytes alone. */
   readonly batchInvariant: boolean;
+  /** The arrays hold no infos: the recorder need not copy them. */
+  readonly storesInfos = false;
   private readonly journalPath: string;
   private readonly totals = emptyTotals();
   private queue: Pending[] = [];

@@ -11,11 +11,15 @@ export function testContext(
   return { envId, config: {}, observationSpace, actionSpace, policyId: "test", metadata: {} };
 }
 
-/** A Recorder whose writer keeps every finished episode in `episodes`, for tests. */
+/**
+ * A Recorder whose writer keeps every finished episode in `episodes`, for tests
+ * (`storesInfos: false`: a writer, like npz's, that says it reads no infos).
+ */
 export function createMemoryRecorder(
   envId: string,
   observationSpace: Space,
   actionSpace: Space,
+  opts: { storesInfos?: boolean } = {},
 ): { recorder: Recorder; episodes: RecordedEpisode[] } {
   const episodes: RecordedEpisode[] = [];
   const ctx = testContext(envId, observationSpace, actionSpace);
@@ -23,6 +27,7 @@ export function createMemoryRecorder(
     {
       format: "memory",
       path: "memory",
+      storesInfos: opts.storesInfos,
       writeEpisode: async (e) => {
         episodes.push(e);
       },

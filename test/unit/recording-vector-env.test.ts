@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BaseEnv } from "../../envs/core/base-env.js";
+import type { TypedArray } from "../../envs/core/dtype.js";
 import type { ResetArgs, ResetResult, StepResult } from "../../envs/core/env.js";
 import { Box } from "../../envs/core/spaces/box.js";
 import { Dict, type DictSpaceValue } from "../../envs/core/spaces/dict.js";
@@ -163,6 +164,57 @@ describe("RecordingVectorEnv (step log)", () => {
     // Ids follow the order episodes started in.
     const ids = episodes.map((e) => e.meta.episodeId).sort((a, b) => a - b);
     expect(ids).toEqual(ids.map((_, j) => j));
+  });
+
+  it("keeps only `success` of the infos for a writer that stores none, and the success rate still counts", async () => {
+    /** Episodes of 3 steps; the last step's info says success on odd episodes, beside a big array. */
+    class SuccessEnv extends BaseEnv<TypedArray, number> {
+      readonly observationSpace = new Box(-1, 1, [1], "float64");
+      readonly actionSpace = new Discrete(2);
+      private t = 0;
+      private episode = 0;
+      reset(args: ResetArgs = {}): ResetResult<TypedArray> {
+        this.seedRng(args.seed);
+        this.t = 0;
+        this.episode++;
+        return { observation: Float64Array.of(0), info: {} };
+      }
+      step(): StepResult<TypedArray> {
+        this.t++;
+        const end = this.t === 3;
+        return {
+          observation: Float64Array.of(this.t / 3),
+          reward: 1,
+          terminated: end,
+          truncated: false,
+          info: end
+            ? { success: this.episode % 2 === 1, big: new Float64Array(64) }
+            : { big: new Float64Array(64) },
+        };
+      }
+    }
+    for (const storesInfos of [false, true]) {
+      const vec = new SyncVectorEnv([new SuccessEnv(), new SuccessEnv()]);
+      const env = new RecordingVectorEnv(vec);
+      const { recorder, episodes } = createMemoryRecorder(
+        "Success-v0",
+        vec.singleObservationSpace,
+        vec.singleActionSpace,
+        { storesInfos },
+      );
+      env.attach(recorder);
+      await env.reset({ seed: 1 });
+      // 4 episodes per sub-env: 3 steps each, then the autoreset step.
+      for (let k = 0; k < 16; k++) await env.step(Int32Array.of(0, 1));
+      env.detach("recording_stopped");
+      const ended = episodes.filter((e) => e.meta.terminationReason === "terminated");
+      expect(ended).toHaveLength(8);
+      // Each sub-env's first episode succeeds, then every other one.
+      expect(ended.filter((e) => e.meta.success === true)).toHaveLength(4);
+      expect(ended.filter((e) => e.meta.success === false)).toHaveLength(4);
+      const keys = new Set(ended.flatMap((e) => e.infos.flatMap((i) => Object.keys(i))));
+      expect([...keys].sort()).toEqual(storesInfos ? ["big", "success"] : ["success"]);
+    }
   });
 
   it("gathers episodes longer than the log may hold in pieces, without changing them", async () => {
