@@ -1,10 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 /** A child Node process that printed one JSON line of addresses when ready. */
 export interface Child<T> {
   readonly info: T;
+  /** The child's process id. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -25,10 +28,25 @@ export async function startChild<T>(script: string): Promise<Child<T>> {
   });
   return {
     info,
+    pid: proc.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         proc.once("exit", () => resolve());
         proc.kill("SIGTERM");
       }),
   };
+}
+
+/**
+ * CPU seconds (user + system, every thread) process `pid` has used, from /proc; undefined
+ * where there is no /proc (not Linux).
+ */
+export function processCpuSeconds(pid: number): number | undefined {
+  try {
+    // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100/s).
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { connect, type GymClient } from "../client/connect.js";
-import { startChild } from "./child-process.js";
+import { processCpuSeconds, startChild } from "./child-process.js";
 import { actionBatches } from "./gym-client-bench.js";
 import { passRates } from "./stats.js";
 
@@ -14,6 +14,12 @@ export interface RecordingCost {
   readonly on: number;
   /** 1 - the median over rounds of on / off (each round's pair run back to back). */
   readonly cost: number;
+  /**
+   * The server's CPU time per env-step recorded over unrecorded, minus 1 (every thread:
+   * compression and writes too); robust to the machine's noise where rates are not.
+   * Undefined without the server's pid or /proc.
+   */
+  readonly serverCpuCost: number | undefined;
   /** Seconds each stopRecording took (it finishes the dataset). */
   readonly closeSeconds: number[];
 }
@@ -32,7 +38,7 @@ export async function recordingCostSweep(
   target: string,
   envId: string,
   sizes: readonly number[],
-  opts: { seconds: number; rounds: number; format: string },
+  opts: { seconds: number; rounds: number; format: string; serverPid?: number },
 ): Promise<RecordingCost[]> {
   const out: RecordingCost[] = [];
   const client = connect(target);
@@ -48,7 +54,7 @@ async function toggledCost(
   client: GymClient,
   envId: string,
   n: number,
-  opts: { seconds: number; rounds: number; format: string },
+  opts: { seconds: number; rounds: number; format: string; serverPid?: number },
 ): Promise<RecordingCost> {
   const env = await client.makeVec(envId, n);
   try {
@@ -67,10 +73,17 @@ async function toggledCost(
     const limit = env.spec.maxEpisodeSteps ?? 1;
     const k = Math.max(1, Math.round(Math.max(100, opts.seconds / perStep) / limit)) * limit;
     const closeSeconds: number[] = [];
+    const cpu = () =>
+      opts.serverPid === undefined ? undefined : processCpuSeconds(opts.serverPid);
+    const cpuSeconds = { off: 0, on: 0 };
     const phase = async (record: boolean): Promise<number> => {
       if (record)
         await env.startRecording({ name: `cost-${envId}-${n}.${opts.format}`, overwrite: true });
+      const before = cpu();
       const took = await steps(k);
+      const after = cpu();
+      if (before !== undefined && after !== undefined)
+        cpuSeconds[record ? "on" : "off"] += after - before;
       if (record) {
         const t = performance.now();
         await env.stopRecording();
@@ -80,6 +93,7 @@ async function toggledCost(
     };
     await phase(true);
     closeSeconds.length = 0;
+    cpuSeconds.on = 0;
     let off = 0;
     let on = 0;
     const ratios: number[] = [];
@@ -97,6 +111,8 @@ async function toggledCost(
       off: off / opts.rounds,
       on: on / opts.rounds,
       cost: 1 - passRates(ratios).median,
+      // Both kinds of phase ran as many steps: the ratio of their CPU times is per step.
+      serverCpuCost: cpuSeconds.off > 0 ? cpuSeconds.on / cpuSeconds.off - 1 : undefined,
       closeSeconds,
     };
   } finally {
@@ -109,7 +125,10 @@ export function printRecordingCosts(rows: readonly RecordingCost[]): void {
   const fmt = (x: number) => Math.round(x).toLocaleString("en-US").padStart(12);
   for (const r of rows) {
     console.log(
-      `  ${r.envId.padEnd(14)} ${String(r.numEnvs).padStart(5)} envs   off ${fmt(r.off)}   on ${fmt(r.on)} env-steps/s   cost ${(r.cost * 100).toFixed(1).padStart(5)}%`,
+      `  ${r.envId.padEnd(14)} ${String(r.numEnvs).padStart(5)} envs   off ${fmt(r.off)}   on ${fmt(r.on)} env-steps/s   cost ${(r.cost * 100).toFixed(1).padStart(5)}%` +
+        (r.serverCpuCost === undefined
+          ? ""
+          : `   server CPU per step ${r.serverCpuCost >= 0 ? "+" : ""}${(r.serverCpuCost * 100).toFixed(1)}%`),
     );
   }
 }
@@ -120,6 +139,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const server = await startChild<{ tcp: string }>("./gym-server-process.js");
   try {
     const rows = await recordingCostSweep(server.info.tcp, envId, sizes.split(",").map(Number), {
+      serverPid: server.pid,
       seconds: Number(process.env.PHASE_SECONDS ?? 1),
       rounds: Number(process.env.ROUNDS ?? 8),
       format,

@@ -112,6 +112,7 @@ try {
     seconds: 0.5,
     rounds: quick ? 2 : 6,
     format: "npz",
+    serverPid: gym.pid,
   });
   const recOff = big!.off;
   const recOn = big!.on;
@@ -134,7 +135,7 @@ try {
     "SdnRouting-v0",
     quick ? [1, 64] : [1, 16, 64],
     // Phases of 1 s: a recording's first episodes (its open, the first assembly) cost more.
-    { seconds: quick ? 0.5 : 1, rounds: quick ? 2 : 8, format: "npz" },
+    { seconds: quick ? 0.5 : 1, rounds: quick ? 2 : 8, format: "npz", serverPid: gym.pid },
   );
   const costs = [
     ...seedCosts,
@@ -142,6 +143,7 @@ try {
       seconds: 0.5,
       rounds: quick ? 2 : 4,
       format: "npz",
+      serverPid: gym.pid,
     })),
   ];
   printRecordingCosts(costs);
@@ -280,7 +282,7 @@ try {
     [
       "recording costs <= 5% of step throughput (SdnRouting-v0, every sub-env count)",
       seedCosts.every((c) => c.cost <= 0.05),
-      `${seedCosts.map((c) => `${c.numEnvs} envs ${(c.cost * 100).toFixed(1)}%`).join(", ")}; CartPole-v1 1024 envs, worst case: ${((1 - recOn / recOff) * 100).toFixed(1)}%`,
+      `${seedCosts.map((c) => `${c.numEnvs} envs ${(c.cost * 100).toFixed(1)}%${c.serverCpuCost === undefined ? "" : ` (server CPU ${(c.serverCpuCost * 100).toFixed(1)}%)`}`).join(", ")}; CartPole-v1 1024 envs, worst case: ${((1 - recOn / recOff) * 100).toFixed(1)}%`,
     ],
   );
   console.log("\nTargets:");
