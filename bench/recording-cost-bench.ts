@@ -67,11 +67,12 @@ async function toggledCost(
       return (performance.now() - t0) / 1000;
     };
     // Steps per phase from a short calibration (which also warms the JIT up), in whole
-    // multiples of the env's step limit: sub-envs that end their episodes together (as
-    // SdnRouting-v0's 50-step ones do) then reset as often in every phase.
+    // cycles of an episode at the env's step limit and its autoreset step: sub-envs that
+    // end their episodes together (as SdnRouting-v0's 50-step ones do) then end and reset
+    // as often in every phase.
     const perStep = (await steps(200)) / 200;
-    const limit = env.spec.maxEpisodeSteps ?? 1;
-    const k = Math.max(1, Math.round(Math.max(100, opts.seconds / perStep) / limit)) * limit;
+    const cycle = env.spec.maxEpisodeSteps === undefined ? 1 : env.spec.maxEpisodeSteps + 1;
+    const k = Math.max(1, Math.round(Math.max(100, opts.seconds / perStep) / cycle)) * cycle;
     const closeSeconds: number[] = [];
     const cpu = () =>
       opts.serverPid === undefined ? undefined : processCpuSeconds(opts.serverPid);
@@ -141,7 +142,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const rows = await recordingCostSweep(server.info.tcp, envId, sizes.split(",").map(Number), {
       serverPid: server.pid,
       seconds: Number(process.env.PHASE_SECONDS ?? 1),
-      rounds: Number(process.env.ROUNDS ?? 8),
+      rounds: Number(process.env.ROUNDS ?? 12),
       format,
     });
     printRecordingCosts(rows);

@@ -135,7 +135,7 @@ try {
     "SdnRouting-v0",
     quick ? [1, 64] : [1, 16, 64],
     // Phases of 1 s: a recording's first episodes (its open, the first assembly) cost more.
-    { seconds: quick ? 0.5 : 1, rounds: quick ? 2 : 8, format: "npz", serverPid: gym.pid },
+    { seconds: quick ? 0.5 : 1, rounds: quick ? 2 : 12, format: "npz", serverPid: gym.pid },
   );
   const costs = [
     ...seedCosts,
