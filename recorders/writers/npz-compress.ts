@@ -1,19 +1,15 @@
 import { availableParallelism } from "node:os";
-import { promisify } from "node:util";
-import { constants, deflateRaw, type ZlibOptions } from "node:zlib";
+import { constants, type ZlibOptions } from "node:zlib";
+import { DeflatePool } from "./deflate-pool.js";
 import { crc32Combine, crcOf } from "./npz-zip.js";
-
-const deflateRawPromise = promisify(deflateRaw);
 
 /**
  * Compression jobs all npz writers of the process run at once: one core is left to the
  * event loop (on 2 cores, compressing on both stretched 5 ms of event-loop work to
- * 50-150 ms), and libuv threadpool slots are left for file I/O.
+ * 50-150 ms). The jobs run on low-priority threads (deflate-pool.ts), so they also
+ * yield to a busy event loop and to other processes, such as a trainer on this machine.
  */
-let threads = Math.max(
-  1,
-  Math.min(availableParallelism() - 1, Number(process.env.UV_THREADPOOL_SIZE ?? 4) - 1),
-);
+let threads = Math.max(1, availableParallelism() - 1);
 let running = 0;
 /** Jobs waiting for a slot, in order; `closing` is asked when a slot frees (see limit). */
 const waiting: { readonly closing: () => boolean; readonly start: () => void }[] = [];
@@ -23,7 +19,7 @@ export function npzCompressionThreads(): number {
   return threads;
 }
 
-/** Sets how many compression jobs npz writers run at once in this process (default: cores - 1, at most threadpool size - 1). */
+/** Sets how many compression jobs npz writers run at once in this process (default: cores - 1). */
 export function setNpzCompressionThreads(n: number): void {
   threads = Math.max(1, Math.floor(n));
   startWaiting();
@@ -40,11 +36,11 @@ function startWaiting(): void {
 /** Jobs this small skip the queue: they cost less than the wait (an episode's members at episode end). */
 const SMALL_JOB = 64 << 10;
 
-/** Every core but none of the threadpool slots left for file I/O. */
-const ALL_CORES = Math.max(
-  1,
-  Math.min(availableParallelism(), Number(process.env.UV_THREADPOOL_SIZE ?? 4) - 1),
-);
+const ALL_CORES = availableParallelism();
+/** Where npz writers compress: low-priority threads, so only spare CPU goes to it. */
+const pool = new DeflatePool(ALL_CORES);
+const deflateRawPromise = (data: Buffer, opts: ZlibOptions) => pool.deflateRaw(data, opts);
+
 let utilization = performance.eventLoopUtilization();
 let sampledAt = performance.now();
 let loopIdle = false;
@@ -86,10 +82,10 @@ async function deflateRawAsync(
   }
 }
 
-/** Raw bytes compressed per zlib call: big enough to amortize a call, small enough to spread a batch over the threadpool. */
+/** Raw bytes compressed per zlib call: big enough to amortize a call, small enough to spread a batch over the threads. */
 export const CHUNK_BYTES = 1 << 20;
 
-/** zlib's output buffer per round trip to the threadpool (its default, 16 KiB, costs a round trip per 16 KiB of output). */
+/** zlib's output buffer (its default, 16 KiB, grows the output in many small steps). */
 const OUT_BYTES = 256 << 10;
 
 /** A run of a member's bytes as independent, sync-flushed raw-deflate pieces. */
@@ -109,7 +105,7 @@ export const EMPTY_SEGMENT: Segment = { parts: [], size: 0, rawSize: 0, crc: 0 }
 
 /**
  * `data` as one independent raw-deflate piece ended by a sync flush (byte-aligned, not
- * final), compressed on the libuv threadpool within the process-wide job limit;
+ * final), compressed on the pool's threads within the process-wide job limit;
  * `closing` says, when the job would start, whether its dataset is closing (see limit).
  */
 export function deflatePiece(
@@ -133,7 +129,7 @@ export function deflatePiece(
 }
 
 /**
- * Compresses `data` on the libuv threadpool, CHUNK_BYTES at a time, each chunk an
+ * Compresses `data` on the pool's threads, CHUNK_BYTES at a time, each chunk an
  * independent deflate stream ended by a sync flush (byte-aligned, not final), so
  * pieces can be concatenated and the stream ended later with FINAL_BLOCK.
  * The CRC is computed here while the pool compresses, one chunk per turn.

@@ -1,0 +1,66 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { promisify } from "node:util";
+import { constants, deflateRaw, inflateRawSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import { DeflatePool } from "../../recorders/writers/deflate-pool.js";
+
+const pool = new DeflatePool(2);
+afterAll(() => pool.close());
+
+const opts = {
+  level: 1,
+  strategy: constants.Z_RLE,
+  memLevel: 9,
+  finishFlush: constants.Z_SYNC_FLUSH,
+  chunkSize: 256 << 10,
+};
+
+/** Inflates a sync-flushed (not final) raw-deflate piece. */
+const inflate = (b: Buffer) => inflateRawSync(b, { finishFlush: constants.Z_SYNC_FLUSH });
+
+/** Nice values of this process's threads other than 0 (Linux: /proc/self/task/<tid>/stat field 19). */
+function nonZeroNiceThreads(): number[] {
+  return readdirSync("/proc/self/task")
+    .map((tid) =>
+      Number(readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]),
+    )
+    .filter((nice) => nice !== 0);
+}
+
+describe("DeflatePool", () => {
+  it("makes the bytes zlib's async deflateRaw makes, from a view into a larger buffer, which stays usable", async () => {
+    const floats = Float32Array.from({ length: 400_000 }, (_, i) => Math.sin(i) * (i % 7));
+    const whole = Buffer.from(floats.buffer);
+    const view = whole.subarray(1000, 1_201_000);
+    const jobs = [view, whole, Buffer.alloc(0)].map((d) => pool.deflateRaw(d, opts));
+    const [a, b, empty] = await Promise.all(jobs);
+    expect(a!.equals(await promisify(deflateRaw)(view, opts))).toBe(true);
+    expect(b!.equals(await promisify(deflateRaw)(whole, opts))).toBe(true);
+    expect(inflate(empty!).length).toBe(0);
+    // The input was copied, not transferred away.
+    expect(view.length).toBe(1_200_000);
+    expect(inflate(a!).equals(view)).toBe(true);
+  });
+
+  it("rejects a job zlib refuses, and goes on with the next", async () => {
+    await expect(pool.deflateRaw(Buffer.from("x"), { ...opts, level: 42 })).rejects.toThrow(
+      /deflate failed/,
+    );
+    const ok = await pool.deflateRaw(Buffer.from("again"), opts);
+    expect(inflate(ok).toString()).toBe("again");
+  });
+
+  it.runIf(existsSync("/proc/self/task"))(
+    "runs its threads at the lowest priority (nice 19), so compression takes only spare CPU",
+    async () => {
+      const before = nonZeroNiceThreads().filter((n) => n === 19).length;
+      const own = new DeflatePool(1);
+      try {
+        await own.deflateRaw(Buffer.alloc(1024), opts);
+        expect(nonZeroNiceThreads().filter((n) => n === 19).length).toBe(before + 1);
+      } finally {
+        await own.close();
+      }
+    },
+  );
+});
