@@ -235,14 +235,18 @@ export class StepLog {
     const infos: (Info | undefined)[] = new Array(t);
     const policies: unknown[] = new Array(t);
     const n = this.numEnvs;
-    for (let k = first, r = 0; k <= to; k++, r++) {
+    // A chunk at a time: one lookup per CHUNK entries, strided reads within it.
+    for (let k = first, r = 0; k <= to; ) {
       const c = this.chunkAt(k);
-      const s = k % CHUNK;
-      rewards[r] = c.rewards[s * n + i]!;
-      terminated[r] = c.terminated[s * n + i]!;
-      truncated[r] = c.truncated[s * n + i]!;
-      infos[r] = c.infos[s];
-      policies[r] = c.policies[s];
+      const end = Math.min(to, k - (k % CHUNK) + CHUNK - 1);
+      const { rewards: cr, terminated: ct, truncated: cu, infos: ci, policies: cp } = c;
+      for (let s = k % CHUNK, o = s * n + i; k <= end; k++, r++, s++, o += n) {
+        rewards[r] = cr[o]!;
+        terminated[r] = ct[o]!;
+        truncated[r] = cu[o]!;
+        infos[r] = ci[s];
+        policies[r] = cp[s];
+      }
     }
     return { observations, actions, rewards, terminated, truncated, infos, policies };
   }
