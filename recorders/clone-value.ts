@@ -20,7 +20,8 @@ export function copyInfo(info: Info): Info {
   return info;
 }
 
-const NO_INFO: Info = Object.freeze({}) as Info;
+/** An empty info, shared (frozen). */
+export const NO_INFO: Info = Object.freeze({}) as Info;
 
 /**
  * A copy of an info's `success` alone (and, in a batched info, its `_success` mask): what

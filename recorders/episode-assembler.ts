@@ -1,6 +1,6 @@
 import type { Info } from "../envs/core/env.js";
 import type { SpaceValue } from "../envs/core/spaces/space.js";
-import { copyInfo, copySuccess } from "./clone-value.js";
+import { copyInfo, copySuccess, NO_INFO } from "./clone-value.js";
 import { type Columns, createColumns } from "./columns.js";
 import { buildEpisode } from "./episode-builder.js";
 import type {
@@ -62,7 +62,7 @@ export class EpisodeAssembler {
     if (row === undefined) this.observations.append(observation);
     else this.observations.appendRow(observation, row);
     this.seed = seed;
-    this.resetInfo = copyInfo(resetInfo);
+    this.resetInfo = this.keepInfos ? copyInfo(resetInfo) : NO_INFO;
     this.startedAt = new Date().toISOString();
     this.episodeId = this.nextEpisodeId();
     this.active = true;

@@ -9,7 +9,7 @@ import {
   type VectorResetResult,
   type VectorStepResult,
 } from "../envs/core/vector/vector-env.js";
-import { cloneValue, copyInfo, copySuccess } from "./clone-value.js";
+import { cloneValue, copyInfo, copySuccess, NO_INFO } from "./clone-value.js";
 import { LoggedEpisode } from "./logged-episode.js";
 import type { Recorder } from "./recorder.js";
 import { StepLog } from "./step-log.js";
@@ -126,7 +126,7 @@ export class RecordingVectorEnv implements VectorEnv {
         );
         this.episodes.forEach((a, i) => {
           rec.endEpisode(a, "reset");
-          a.begin(k, this.seeds[i], subEnvInfo(r.info, i));
+          a.begin(k, this.seeds[i], rec.keepsInfos ? subEnvInfo(r.info, i) : NO_INFO);
         });
       }
       return r;
@@ -192,7 +192,8 @@ export class RecordingVectorEnv implements VectorEnv {
       if (this.done[i]) {
         // This step was sub-env i's autoreset: a new, unseeded episode starts here.
         this.seeds[i] = undefined;
-        if (on) a.begin(k, undefined, subEnvInfo(r.info, i));
+        // Writers that store no infos keep no reset infos either (they are episode metadata).
+        if (on) a.begin(k, undefined, rec.keepsInfos ? subEnvInfo(r.info, i) : NO_INFO);
         continue;
       }
       if (!on) {

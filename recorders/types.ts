@@ -162,8 +162,9 @@ export interface DatasetWriter {
    */
   readonly batchInvariant?: boolean;
   /**
-   * False when the writer never reads an episode's step infos (npz): the recorder then keeps
-   * only each step's `success`, for the stats, instead of copying every info. Default true.
+   * False when the writer never reads an episode's infos (npz): the recorder then keeps only
+   * each step's `success`, for the stats, instead of copying every info, and no reset info
+   * (meta.resetInfo is {}). Default true.
    */
   readonly storesInfos?: boolean;
   /** Appends one finished episode. Resolves when it is durable on disk. */

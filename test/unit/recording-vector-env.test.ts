@@ -177,7 +177,7 @@ describe("RecordingVectorEnv (step log)", () => {
         this.seedRng(args.seed);
         this.t = 0;
         this.episode++;
-        return { observation: Float64Array.of(0), info: {} };
+        return { observation: Float64Array.of(0), info: { level: this.episode } };
       }
       step(): StepResult<TypedArray> {
         this.t++;
@@ -214,6 +214,8 @@ describe("RecordingVectorEnv (step log)", () => {
       expect(ended.filter((e) => e.meta.success === false)).toHaveLength(4);
       const keys = new Set(ended.flatMap((e) => e.infos.flatMap((i) => Object.keys(i))));
       expect([...keys].sort()).toEqual(storesInfos ? ["big", "success"] : ["success"]);
+      // Reset infos are episode metadata: kept only for writers that store infos.
+      expect(ended.every((e) => "level" in e.meta.resetInfo === storesInfos)).toBe(true);
     }
   });
 
