@@ -39,7 +39,7 @@ interface PoolWorker {
 }
 
 /**
- * Raw-deflate jobs on a pool of low-priority worker threads (see poolThread), the
+ * Raw-deflate jobs on a pool of low-priority worker threads (see THREAD_SOURCE), the
  * same bytes zlib's own async deflateRaw makes. Threads start on first use and hold
  * the process open only while they have jobs.
  */
@@ -69,9 +69,10 @@ export class DeflatePool {
     });
   }
 
-  /** Stops the threads (jobs in flight are rejected). */
+  /** Stops the threads; jobs in flight are rejected. */
   async close(): Promise<void> {
-    const threads = this.threads.splice(0);
+    const threads = [...this.threads];
+    for (const t of threads) this.fail(t, new Error("deflate pool closed"));
     await Promise.all(threads.map((t) => t.worker.terminate()));
   }
 

@@ -50,6 +50,13 @@ describe("DeflatePool", () => {
     expect(inflate(ok).toString()).toBe("again");
   });
 
+  it("rejects the jobs in flight when closed", async () => {
+    const own = new DeflatePool(1);
+    const job = own.deflateRaw(Buffer.alloc(4 << 20, 1), opts);
+    await own.close();
+    await expect(job).rejects.toThrow(/closed/);
+  });
+
   it.runIf(existsSync("/proc/self/task"))(
     "runs its threads at the lowest priority (nice 19), so compression takes only spare CPU",
     async () => {
