@@ -52,9 +52,12 @@ describe("DeflatePool", () => {
 
   it("rejects the jobs in flight when closed", async () => {
     const own = new DeflatePool(1);
-    const job = own.deflateRaw(Buffer.alloc(4 << 20, 1), opts);
+    // The expectation is attached first: the rejection comes during close.
+    const rejected = expect(own.deflateRaw(Buffer.alloc(4 << 20, 1), opts)).rejects.toThrow(
+      /closed/,
+    );
     await own.close();
-    await expect(job).rejects.toThrow(/closed/);
+    await rejected;
   });
 
   it.runIf(existsSync("/proc/self/task"))(
