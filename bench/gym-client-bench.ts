@@ -1,6 +1,5 @@
 import { credentials } from "@grpc/grpc-js";
 import { connect } from "../client/connect.js";
-import type { RecordOptions } from "../client/recording.js";
 import { createRng } from "../envs/core/rng.js";
 import { Discrete } from "../envs/core/spaces/discrete.js";
 import type { Space, SpaceValue } from "../envs/core/spaces/space.js";
@@ -81,8 +80,6 @@ export interface VectorThroughput {
   readonly numEnvs: number;
   readonly stepsPerSecond: number;
   readonly latency: LatencyStats;
-  /** Seconds the session's close took (with recording: until the dataset is finished). */
-  readonly closeSeconds: number;
 }
 
 /** 16 batches of random actions for `numEnvs` sub-envs (the same every call: seed 1). */
@@ -103,11 +100,10 @@ export async function vectorThroughput(
   target: string,
   numEnvs: number,
   seconds: number,
-  record?: RecordOptions,
   envId = "CartPole-v1",
 ): Promise<VectorThroughput> {
   const client = connect(target);
-  const env = await client.makeVec(envId, numEnvs, record ? { record } : {});
+  const env = await client.makeVec(envId, numEnvs);
   await env.reset({ seed: 0 });
   const batches = actionBatches(env.singleActionSpace, numEnvs);
   let i = 0;
@@ -116,9 +112,7 @@ export async function vectorThroughput(
   const calib = await timeRoundTrips(once, 200, 200);
   const iterations = Math.max(500, Math.round((seconds / calib.seconds) * 200));
   const { stats, seconds: took } = await timeRoundTrips(once, iterations, 100);
-  const closing = performance.now();
   await env.close();
-  const closeSeconds = (performance.now() - closing) / 1000;
   client.close();
-  return { numEnvs, stepsPerSecond: (numEnvs * iterations) / took, latency: stats, closeSeconds };
+  return { numEnvs, stepsPerSecond: (numEnvs * iterations) / took, latency: stats };
 }

@@ -2,18 +2,22 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
-import { deflateRaw } from "node:zlib";
 import { Box } from "../envs/core/spaces/box.js";
 import type { EpisodeSource } from "../recorders/logged-episode.js";
 import { Recorder } from "../recorders/recorder.js";
 import type { DatasetWriter, RecordedEpisode, RecordingContext } from "../recorders/types.js";
 import {
   CHUNK_BYTES,
+  deflatePiece,
   npzCompressionThreads,
   setNpzCompressionThreads,
 } from "../recorders/writers/npz-compress.js";
-import { NPZ_MEMBERS } from "../recorders/writers/npz-members.js";
+import {
+  type ColumnArrays,
+  fillColumns,
+  NPZ_MEMBERS,
+  rowFlattener,
+} from "../recorders/writers/npz-members.js";
 import { npzWriterFactory } from "../recorders/writers/npz-writer.js";
 
 /** What npzTransitionsPerSecond writes. */
@@ -43,8 +47,6 @@ export interface NpzBenchOptions {
   /** Concurrent compression jobs (default: the writer's, cores - 1). */
   readonly compressionThreads?: number;
 }
-
-const deflateRawAsync = promisify(deflateRaw);
 
 const OBS = 12;
 const ACT = 10;
@@ -114,10 +116,10 @@ function benchEpisodes(count: number, policy: "random" | "zeros"): RecordedEpiso
 
 /**
  * The most transitions per second deflate itself allows on this machine: the
- * .npz's arrays of `transitions` transitions of `policy` (as the writer stores them),
- * compressed with the writer's zlib settings (level 1, each array's strategy,
- * memLevel 9) in 1 MiB pieces on every core at once, with nothing else to do (no
- * journal, no file, no event loop work). Best of `rounds`.
+ * .npz's arrays of `transitions` transitions of `policy`, laid out as the writer lays
+ * them out (fillColumns) and compressed in 1 MiB pieces as the writer compresses them
+ * (deflatePiece: its zlib settings and threads), on every core at once, with nothing
+ * else to do (no journal, no file, no event loop work). Best of `rounds`.
  */
 export async function npzDeflateCeiling(
   transitions = 200_000,
@@ -125,46 +127,54 @@ export async function npzDeflateCeiling(
   rounds = 2,
 ): Promise<number> {
   const count = Math.ceil(transitions / STEPS);
-  const episodes = benchEpisodes(count, policy);
   const n = count * STEPS;
-  const f32 = (a: ArrayLike<number>) => Buffer.from(Float32Array.from(a).buffer);
-  const obs = (ep: RecordedEpisode) => ep.observations as Float32Array;
-  // The first eight arrays in NPZ_MEMBERS' order (behavior_probs: the writer leaves it out here).
-  const rows: [number, (ep: RecordedEpisode) => Buffer][] = [
-    [OBS * 4, (ep) => f32(obs(ep).subarray(0, STEPS * OBS))],
-    [ACT * 4, (ep) => f32(ep.actions as Float32Array)],
-    [4, (ep) => f32(ep.rewards)],
-    [OBS * 4, (ep) => f32(obs(ep).subarray(OBS))],
-    [1, (ep) => Buffer.from(ep.terminations)],
-    [1, (ep) => Buffer.from(ep.truncations)],
-    [8, (ep) => Buffer.from(new BigInt64Array(STEPS).fill(BigInt(ep.meta.episodeId)).buffer)],
-    [4, (ep) => f32(ep.returnsToGo)],
+  const cols: ColumnArrays = {
+    states: new Float32Array(n * OBS),
+    actions: new Float32Array(n * ACT),
+    rewards: new Float32Array(n),
+    next: new Float32Array(n * OBS),
+    terminals: new Uint8Array(n),
+    timeouts: new Uint8Array(n),
+    ids: new BigInt64Array(n),
+    rtg: new Float32Array(n),
+    behavior: undefined,
+  };
+  const flat = (size: number) => rowFlattener(new Box(-1, 1, [size]), "bench");
+  fillColumns(benchEpisodes(count, policy), flat(OBS), flat(ACT), cols, 0);
+  // NPZ_MEMBERS' order; behavior_probs is left out, as the writer leaves it out here.
+  const members: ArrayBufferView[] = [
+    cols.states,
+    cols.actions,
+    cols.rewards,
+    cols.next,
+    cols.terminals,
+    cols.timeouts,
+    cols.ids,
+    cols.rtg,
   ];
-  const pieces = rows.flatMap(([bytesPerRow, of], m) => {
-    const buf = Buffer.alloc(n * bytesPerRow);
-    episodes.forEach((ep, k) => {
-      of(ep).copy(buf, k * STEPS * bytesPerRow);
-    });
-    return Array.from({ length: Math.ceil(buf.length / CHUNK_BYTES) }, (_, i) => ({
-      data: buf.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES),
-      strategy: NPZ_MEMBERS[m]!.strategy,
-    }));
-  });
-  const cores = availableParallelism();
-  let best = 0;
-  for (let r = 0; r < rounds; r++) {
-    const started = performance.now();
-    let next = 0;
-    const lane = async () => {
-      while (next < pieces.length) {
-        const { data, strategy } = pieces[next++]!;
-        await deflateRawAsync(data, { level: 1, strategy, memLevel: 9 });
-      }
-    };
-    await Promise.all(Array.from({ length: cores }, lane));
-    best = Math.max(best, n / ((performance.now() - started) / 1000));
+  const arrays = members.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+  const threads = npzCompressionThreads();
+  setNpzCompressionThreads(availableParallelism());
+  try {
+    let best = 0;
+    for (let r = 0; r < rounds; r++) {
+      const started = performance.now();
+      const jobs = arrays.flatMap((buf, m) =>
+        Array.from({ length: Math.ceil(buf.length / CHUNK_BYTES) }, (_, i) =>
+          deflatePiece(
+            buf.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES),
+            NPZ_MEMBERS[m]!.strategy,
+            1,
+          ),
+        ),
+      );
+      await Promise.all(jobs);
+      best = Math.max(best, n / ((performance.now() - started) / 1000));
+    }
+    return best;
+  } finally {
+    setNpzCompressionThreads(threads);
   }
-  return best;
 }
 
 /**
