@@ -177,9 +177,10 @@ export class RecordingVectorEnv implements VectorEnv {
     policy: StepPolicyInfo | undefined,
   ): Promise<void> | undefined {
     const log = this.log!;
+    const keepInfos = rec.keepsInfos;
     // The log keeps infos by reference: envs may reuse theirs, so non-empty ones are copied
     // (only `success`, for the stats, when the writer stores no infos).
-    const info = rec.keepsInfos ? copyInfo(r.info) : copySuccess(r.info);
+    const info = keepInfos ? copyInfo(r.info) : copySuccess(r.info);
     const k = log.push(r.observation, actions, r.reward, r.terminated, r.truncated, info, policy);
     const space = this.singleActionSpace;
     const streams = rec.streamsTransitions && before !== undefined;
@@ -193,7 +194,7 @@ export class RecordingVectorEnv implements VectorEnv {
         // This step was sub-env i's autoreset: a new, unseeded episode starts here.
         this.seeds[i] = undefined;
         // Writers that store no infos keep no reset infos either (they are episode metadata).
-        if (on) a.begin(k, undefined, rec.keepsInfos ? subEnvInfo(r.info, i) : NO_INFO);
+        if (on) a.begin(k, undefined, keepInfos ? subEnvInfo(r.info, i) : NO_INFO);
         continue;
       }
       if (!on) {

@@ -18,6 +18,16 @@ import { crc32, RECORD_MAGIC, RECORD_PREFIX } from "./h5-record.js";
 /** The HDF5-based dataset formats. */
 export type H5Format = "hdf5" | "d4rl" | "minari";
 
+/**
+ * Whether a format's layout reads an episode's text metadata (env id, config,
+ * termination reason, trajectory hash, times, reset info); D4RL's flat arrays keep none.
+ */
+export const KEEPS_TEXT_META: Readonly<Record<H5Format, boolean>> = {
+  hdf5: true,
+  d4rl: false,
+  minari: true,
+};
+
 /** Where a dataset's journal lives: beside a file, inside a Minari dataset directory. */
 export function journalPathFor(format: H5Format, path: string): string {
   return format === "minari" ? join(path, JOURNAL_IN_DIR) : `${path}${JOURNAL_SUFFIX}`;

@@ -3,7 +3,7 @@ import type { DatasetStats, DatasetWriter, RecordedEpisode, RecordingContext } f
 import { SCHEMA_VERSION } from "../types.js";
 import { toJsonSafe } from "./h5-codec.js";
 import { acquireH5Worker, type H5WorkerHandle, releaseH5Worker } from "./h5-host.js";
-import { type H5Format, journalPathFor } from "./h5-journal.js";
+import { type H5Format, journalPathFor, KEEPS_TEXT_META } from "./h5-journal.js";
 import type { DatasetSpec, H5Stats } from "./h5-layout.js";
 import { RecordSlab, recycleSlabs } from "./h5-record.js";
 import { describeSpace, type SpaceSpec } from "./h5-spaces.js";
@@ -51,8 +51,7 @@ export class H5Writer implements DatasetWriter {
     private readonly obs: SpaceSpec,
     private readonly act: SpaceSpec,
   ) {
-    // The D4RL layout keeps no text metadata per episode (h5-layout's DecodedEpisode.meta is never read).
-    this.slab = new RecordSlab(format !== "d4rl");
+    this.slab = new RecordSlab(KEEPS_TEXT_META[format]);
   }
 
   /** Opens a dataset of `format` at `path` (the file or Minari directory is created by the worker). */
