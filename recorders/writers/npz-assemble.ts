@@ -19,6 +19,12 @@ import {
 
 /** Bytes a member gathers before writing them (one writev). */
 const SINK_BYTES = 1 << 20;
+/**
+ * Sink writes in flight at once: members lie in distinct regions of the archive, so their
+ * writes go to the threadpool together, and the next journal read overlaps them (the
+ * page-cache copies then run on every core instead of one after another).
+ */
+const WRITES_IN_FLIGHT = 8;
 /** Pieces this long or longer are written from where they lie; shorter ones (and block headers) are copied together. */
 const VIEW_BYTES = 16 << 10;
 const STAGE_BYTES = 64 << 10;
@@ -48,7 +54,7 @@ class MemberSink {
     private rawLeft?: number,
   ) {}
 
-  /** Adds `data`; a promise when that filled the sink and it writes (await it before the next put). */
+  /** Adds `data`; a promise when that filled the sink and it writes (`data` must stay unchanged until it settles). */
   put(data: Buffer): Promise<void> | undefined {
     if (this.rawLeft === undefined) {
       this.add(data);
@@ -71,14 +77,18 @@ class MemberSink {
     return this.bytes >= SINK_BYTES ? this.flush() : undefined;
   }
 
-  async flush(): Promise<void> {
+  /** Writes what was gathered; the sink takes more at once (the write keeps its own stage). */
+  flush(): Promise<void> {
     this.endRun();
-    if (this.parts.length > 0) await writevAll(this.fh, this.parts, this.pos);
+    const parts = this.parts;
+    const pos = this.pos;
     this.pos += this.bytes;
     this.parts = [];
     this.bytes = 0;
+    if (this.staged > 0) this.stage = Buffer.allocUnsafe(STAGE_BYTES);
     this.staged = 0;
     this.runFrom = 0;
+    return parts.length > 0 ? writevAll(this.fh, parts, pos) : Promise.resolve();
   }
 
   private add(data: Buffer): void {
@@ -106,6 +116,29 @@ class MemberSink {
   private endRun(): void {
     if (this.staged > this.runFrom) this.parts.push(this.stage.subarray(this.runFrom, this.staged));
     this.runFrom = this.staged;
+  }
+}
+
+/** Writes under way, at most `max`: adding one beyond waits for the oldest; the first failure is thrown. */
+class WritesInFlight {
+  private readonly queue: Promise<void>[] = [];
+  private failure: { readonly err: unknown } | undefined;
+
+  constructor(private readonly max: number) {}
+
+  async add(write: Promise<void>): Promise<void> {
+    // Recorded at once: a later write may fail while an earlier one is awaited.
+    write.catch((err: unknown) => {
+      this.failure ??= { err };
+    });
+    this.queue.push(write);
+    while (this.queue.length > this.max) await this.queue.shift();
+    if (this.failure) throw this.failure.err;
+  }
+
+  async drain(): Promise<void> {
+    while (this.queue.length > 0) await this.queue.shift();
+    if (this.failure) throw this.failure.err;
   }
 }
 
@@ -224,6 +257,7 @@ export async function assembleNpz(
       const head = Buffer.concat([layout.localHeaders[k]!, prefixes[k]!]);
       await writeAll(out, head, layout.headerOffsets[k]!);
     }
+    const writes = new WritesInFlight(WRITES_IN_FLIGHT);
     const cur = new FileCursor(journal, state.dataStart, state.end);
     while (cur.pos < state.end) {
       opts.signal?.throwIfAborted();
@@ -232,12 +266,13 @@ export async function assembleNpz(
       for (let k = 0; k < present.length; k++) {
         const seg = rec.segments[present[k]!]!;
         const full = seg.length > 0 ? sinks[k]!.put(seg) : undefined;
-        if (full) await full;
+        if (full) await writes.add(full);
       }
     }
+    for (const sink of sinks) await writes.add(sink.flush());
+    await writes.drain();
     for (let k = 0; k < present.length; k++) {
       const sink = sinks[k]!;
-      await sink.flush();
       const end = layout.dataOffsets[k]! + entries[k]!.compressedSize - FINAL_BLOCK.length;
       if (sink.pos !== end)
         throw new Error(
