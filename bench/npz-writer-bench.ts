@@ -44,6 +44,8 @@ export interface NpzBenchOptions {
   readonly fdatasync?: boolean;
   /** The writer's zlib level (default 1; 0 stores: the cost of everything but compression). */
   readonly level?: number;
+  /** The writer's minSaving (default: its own, 0.125). */
+  readonly minSaving?: number;
   /** Concurrent compression jobs (default: the writer's, cores - 1). */
   readonly compressionThreads?: number;
 }
@@ -119,12 +121,15 @@ function benchEpisodes(count: number, policy: "random" | "zeros"): RecordedEpiso
  * .npz's arrays of `transitions` transitions of `policy`, laid out as the writer lays
  * them out (fillColumns) and compressed in 1 MiB pieces as the writer compresses them
  * (deflatePiece: its zlib settings and threads), on every core at once, with nothing
- * else to do (no journal, no file, no event loop work). Best of `rounds`.
+ * else to do (no journal, no file, no event loop work). Best of `rounds`. `minSaving`:
+ * the writer's option (default 0, every piece deflated; its default, 0.125, stores the
+ * pieces that deflate would not shrink by 1/8).
  */
 export async function npzDeflateCeiling(
   transitions = 200_000,
   policy: "random" | "zeros" = "random",
   rounds = 2,
+  minSaving = 0,
 ): Promise<number> {
   const count = Math.ceil(transitions / STEPS);
   const n = count * STEPS;
@@ -161,11 +166,11 @@ export async function npzDeflateCeiling(
       const started = performance.now();
       const jobs = arrays.flatMap((buf, m) =>
         Array.from({ length: Math.ceil(buf.length / CHUNK_BYTES) }, (_, i) =>
-          deflatePiece(
-            buf.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES),
-            NPZ_MEMBERS[m]!.strategy,
-            1,
-          ),
+          deflatePiece(buf.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES), {
+            level: 1,
+            strategy: NPZ_MEMBERS[m]!.strategy,
+            minSaving,
+          }),
         ),
       );
       await Promise.all(jobs);
@@ -237,6 +242,7 @@ export async function npzTransitionsPerSecond(opts: NpzBenchOptions = {}): Promi
     const writer = await npzWriterFactory({
       fdatasync: opts.fdatasync ?? true,
       level: opts.level ?? 1,
+      ...(opts.minSaving === undefined ? {} : { minSaving: opts.minSaving }),
     })(join(dir, "expert_dataset.npz"), ctx);
     if (opts.collector) {
       await throughRecorder(

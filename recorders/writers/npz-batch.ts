@@ -3,6 +3,7 @@ import {
   deflateSegment,
   EMPTY_SEGMENT,
   joinSegments,
+  type NpzCompression,
   nanSegment,
   type Segment,
 } from "./npz-compress.js";
@@ -71,7 +72,7 @@ export class BatchBuilder implements RecordBuilder {
   constructor(
     private readonly obs: RowFlattener,
     private readonly act: RowFlattener,
-    private readonly level: number,
+    private readonly compression: NpzCompression,
     private readonly sliceBytes: number,
   ) {
     this.rowBytes = rowBytes(obs.width, act.width);
@@ -137,10 +138,11 @@ export class BatchBuilder implements RecordBuilder {
     return Promise.all(
       NPZ_MEMBERS.map(async (m, i): Promise<Segment> => {
         if (raw.rows === 0 || (i === BEHAVIOR_MEMBER && !on)) return EMPTY_SEGMENT;
-        const seg = deflateSegment(raw.buffers[i]!, m.strategy, this.level);
+        const how = { ...this.compression, strategy: m.strategy };
+        const seg = deflateSegment(raw.buffers[i]!, how);
         if (i !== BEHAVIOR_MEMBER || backfill === 0) return seg;
         // The first known probability: rows recorded before get NaN.
-        const nans = await nanSegment(backfill, m.strategy, this.level);
+        const nans = await nanSegment(backfill, how);
         return joinSegments(nans, await seg);
       }),
     );

@@ -1,7 +1,7 @@
 import type { FileHandle } from "node:fs/promises";
 import { open, unlink } from "node:fs/promises";
 import { type AssembleOptions, assembleNpz, writeAll, writevAll } from "./npz-assemble.js";
-import { CHUNK_BYTES, deflatePiece } from "./npz-compress.js";
+import { CHUNK_BYTES, deflatePiece, type NpzCompression } from "./npz-compress.js";
 import {
   emptyTotals,
   encodeJournalHeader,
@@ -32,7 +32,7 @@ interface Job {
 }
 
 /**
- * Compresses the members of a version 2 (raw) journal at `level` while it grows, and
+ * Compresses the members of a version 2 (raw) journal while it grows, and
  * writes the .npz from the result at close. Each member is cut into pieces at every
  * CHUNK_BYTES of its own bytes, whatever the records' boundaries, so the archive depends
  * on the data alone (collector datasets are the same bytes however their episodes were
@@ -67,7 +67,7 @@ export class NpzCompactor {
     path: string,
     dataStart: number,
     private readonly headerBytes: number,
-    private readonly level: number,
+    private readonly compression: NpzCompression,
   ) {
     this.zPath = `${path}.journal.z`;
     this.pos = dataStart;
@@ -81,14 +81,14 @@ export class NpzCompactor {
     path: string,
     info: JournalInfo,
     dataStart: number,
-    level: number,
+    compression: NpzCompression,
   ): Promise<NpzCompactor> {
     if (info.version !== 2) throw new Error("only a raw (version 2) journal is compacted");
     const out = await open(`${path}.journal.z`, "w+");
     try {
       const header = encodeJournalHeader({ ...info, version: 1 });
       await writeAll(out, header, 0);
-      return new NpzCompactor(journal, out, path, dataStart, header.length, level);
+      return new NpzCompactor(journal, out, path, dataStart, header.length, compression);
     } catch (err) {
       await out.close().catch(() => undefined);
       await unlink(`${path}.journal.z`).catch(() => undefined);
@@ -178,7 +178,8 @@ export class NpzCompactor {
   }
 
   private async submit(member: number, data: Buffer): Promise<void> {
-    const piece = deflatePiece(data, NPZ_MEMBERS[member]!.strategy, this.level, this.isClosing);
+    const how = { ...this.compression, strategy: NPZ_MEMBERS[member]!.strategy };
+    const piece = deflatePiece(data, how, this.isClosing);
     // Awaited in order by writeOldest; if the compaction fails first, nobody will.
     piece.catch(() => undefined);
     this.pending.push({ member, raw: data.length, piece });

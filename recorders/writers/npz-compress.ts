@@ -39,7 +39,8 @@ const SMALL_JOB = 64 << 10;
 const ALL_CORES = availableParallelism();
 /** Where npz writers compress: low-priority threads, so only spare CPU goes to it. */
 const pool = new DeflatePool(ALL_CORES);
-const deflateRawPromise = (data: Buffer, opts: ZlibOptions) => pool.deflateRaw(data, opts);
+const deflateRawPromise = (data: Buffer, opts: ZlibOptions, minSaving: number) =>
+  pool.deflateRaw(data, opts, minSaving);
 
 let utilization = performance.eventLoopUtilization();
 let sampledAt = performance.now();
@@ -64,9 +65,10 @@ function limit(closing: boolean): number {
 async function deflateRawAsync(
   data: Buffer,
   opts: ZlibOptions,
+  minSaving: number,
   closing: () => boolean = () => false,
 ): Promise<Buffer> {
-  if (data.length < SMALL_JOB) return deflateRawPromise(data, opts);
+  if (data.length < SMALL_JOB) return deflateRawPromise(data, opts, minSaving);
   if (waiting.length > 0 || running >= limit(closing())) {
     await new Promise<void>((start) => {
       waiting.push({ closing, start });
@@ -75,7 +77,7 @@ async function deflateRawAsync(
     running++;
   }
   try {
-    return await deflateRawPromise(data, opts);
+    return await deflateRawPromise(data, opts, minSaving);
   } finally {
     running--;
     startWaiting();
@@ -103,6 +105,20 @@ export interface Segment {
 /** A segment holding nothing. */
 export const EMPTY_SEGMENT: Segment = { parts: [], size: 0, rawSize: 0, crc: 0 };
 
+/** How a writer deflates its pieces (NpzWriterOptions' level and minSaving). */
+export interface NpzCompression {
+  /** zlib level, 1-9 (0: stored blocks). */
+  readonly level: number;
+  /** A piece whose sample saves less than this fraction is stored (see DeflatePool.deflateRaw); 0: never. */
+  readonly minSaving: number;
+}
+
+/** How one member's pieces are deflated. */
+export interface PieceCompression extends NpzCompression {
+  /** zlib strategy (the member's, NPZ_MEMBERS). */
+  readonly strategy: number;
+}
+
 /**
  * `data` as one independent raw-deflate piece ended by a sync flush (byte-aligned, not
  * final), compressed on the pool's threads within the process-wide job limit;
@@ -110,8 +126,7 @@ export const EMPTY_SEGMENT: Segment = { parts: [], size: 0, rawSize: 0, crc: 0 }
  */
 export function deflatePiece(
   data: Buffer,
-  strategy: number,
-  level: number,
+  { level, strategy, minSaving }: PieceCompression,
   closing?: () => boolean,
 ): Promise<Buffer> {
   return deflateRawAsync(
@@ -124,6 +139,7 @@ export function deflatePiece(
       finishFlush: constants.Z_SYNC_FLUSH,
       chunkSize: OUT_BYTES,
     },
+    minSaving,
     closing,
   );
 }
@@ -134,14 +150,10 @@ export function deflatePiece(
  * pieces can be concatenated and the stream ended later with FINAL_BLOCK.
  * The CRC is computed here while the pool compresses, one chunk per turn.
  */
-export async function deflateSegment(
-  data: Buffer,
-  strategy: number,
-  level: number,
-): Promise<Segment> {
+export async function deflateSegment(data: Buffer, how: PieceCompression): Promise<Segment> {
   const jobs: Promise<Buffer>[] = [];
   for (let o = 0; o < data.length; o += CHUNK_BYTES) {
-    jobs.push(deflatePiece(data.subarray(o, o + CHUNK_BYTES), strategy, level));
+    jobs.push(deflatePiece(data.subarray(o, o + CHUNK_BYTES), how));
   }
   let crc = 0;
   const parts: Buffer[] = [];
@@ -161,13 +173,13 @@ const nanChunks = new Map<string, Promise<Buffer>>();
  * `rows` float64 NaNs (behavior probabilities of rows recorded before the first one
  * known): one chunk is compressed once and repeated, its CRC combined arithmetically.
  */
-export async function nanSegment(rows: number, strategy: number, level: number): Promise<Segment> {
+export async function nanSegment(rows: number, how: PieceCompression): Promise<Segment> {
   const chunkRows = CHUNK_BYTES / 8;
-  const key = `${strategy}/${level}`;
+  const key = `${how.strategy}/${how.level}/${how.minSaving}`;
   const raw = Buffer.from(new Float64Array(chunkRows).fill(Number.NaN).buffer);
   let full = nanChunks.get(key);
   if (!full) {
-    full = deflatePiece(raw, strategy, level);
+    full = deflatePiece(raw, how);
     nanChunks.set(key, full);
   }
   const part = await full;
@@ -179,7 +191,7 @@ export async function nanSegment(rows: number, strategy: number, level: number):
     const seg: Segment =
       left >= chunkRows
         ? { parts: [part], size: part.length, rawSize: CHUNK_BYTES, crc: wholeCrc }
-        : await deflateSegment(raw.subarray(0, left * 8), strategy, level);
+        : await deflateSegment(raw.subarray(0, left * 8), how);
     parts.push(...seg.parts);
     size += seg.size;
     crc = crc32Combine(crc, seg.crc, seg.rawSize);

@@ -9,6 +9,13 @@ export interface NpzWriterOptions {
    * then stored, uncompressed; the one close leaves is compressed at `level`.
    */
   readonly deferCompression?: boolean;
+  /**
+   * Store (deflate level 0: stored blocks) a 1 MiB piece of a member when a sample of it
+   * compresses by less than this fraction (default 0.125, ZFS's rule for keeping a
+   * compressed block; 0: compress every piece). Float data of a random policy saves ~8-12%
+   * at level 1 for ~8 ns per byte of one core: stored, such pieces cost a copy.
+   */
+  readonly minSaving?: number;
   /** Write zip64 structures even when nothing needs them. */
   readonly forceZip64?: boolean;
   /**
@@ -34,9 +41,14 @@ export interface NpzWriterOptions {
 
 /** The options with every default filled in. */
 export function withDefaults(options: NpzWriterOptions): Required<NpzWriterOptions> {
+  const minSaving = options.minSaving ?? 0.125;
+  if (!(minSaving >= 0 && minSaving < 1)) {
+    throw new RangeError(`npz minSaving must be in [0, 1), got ${minSaving}`);
+  }
   return {
     level: options.level ?? 1,
     deferCompression: options.deferCompression ?? true,
+    minSaving,
     forceZip64: options.forceZip64 ?? false,
     rebuildRatio: options.rebuildRatio ?? 100,
     maxBatchBytes: options.maxBatchBytes ?? 4 << 20,

@@ -12,7 +12,9 @@
  * level 1 with the Z_RLE strategy for floats and bools (on float data as small as level 6
  * with the default strategy, within ~1%, at several times the speed; zero runs still
  * collapse) and the default strategy for episode_ids and behavior_probs (repeating
- * 8-byte values).
+ * 8-byte values). A 1 MiB piece that deflate would shrink by less than `minSaving`
+ * (1/8, judged on a sample) is stored instead (stored deflate blocks, still method 8):
+ * a random policy's float arrays save ~8-12% at level 1, at ~8 ns per byte of a core.
  *
  * Design. A zip's central directory sits at its end, so the .npz cannot grow in place.
  * Every batch of finished episodes is laid out as one journal record and appended to
@@ -167,10 +169,10 @@ export class NpzWriter implements DatasetWriter {
       await syncDir(dirname(path));
       const builder = raw
         ? new RawBatchBuilder(obs, act, opts.sliceBytes)
-        : new BatchBuilder(obs, act, opts.level, opts.sliceBytes);
+        : new BatchBuilder(obs, act, opts, opts.sliceBytes);
       compactor =
         opts.deferCompression && opts.level > 0
-          ? await NpzCompactor.open(fh, path, info, header.length, opts.level)
+          ? await NpzCompactor.open(fh, path, info, header.length, opts)
           : undefined;
       const writer = new NpzWriter(path, fh, info, header.length, builder, opts, compactor);
       await writer.rebuild();

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -82,6 +83,48 @@ describe("npz archives do not depend on how episodes were batched", () => {
       }
     }, 60_000);
   }
+
+  it.runIf("python" in found)(
+    "minSaving: members deflate would not shrink by 1/8 are stored, the rest compressed; the arrays are the same",
+    async () => {
+      const ruled = await record("rule", {}, false);
+      const always = await record("always", { minSaving: 0 }, false);
+      expect(ruled.equals(always)).toBe(false);
+      const python = (found as { python: string }).python;
+      const sizes = (name: string): Record<string, [number, number]> =>
+        JSON.parse(
+          execFileSync(python, [
+            "-c",
+            "import json, sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(json.dumps({i.filename: [i.compress_size, i.file_size] for i in z.infolist()}))",
+            join(dir, `${name}.npz`),
+          ]).toString(),
+        );
+      const rule = sizes("rule");
+      const all = sizes("always");
+      // sin() floats: level 1 saves under 1/8, so the rule stores them (a little over raw).
+      const [z, raw] = rule["states.npy"]!;
+      expect(z).toBeGreaterThan(raw);
+      expect(all["states.npy"]![0]).toBeLessThan(raw);
+      expect(all["states.npy"]![0]).toBeGreaterThan(raw * 0.875);
+      // Actions (0, 1, 2 repeating) compress well under both.
+      expect(rule["actions.npy"]![0]).toBeLessThan(rule["actions.npy"]![1] / 4);
+      const [a, b] = await Promise.all([
+        dumpNpz(python, join(dir, "rule.npz")),
+        dumpNpz(python, join(dir, "always.npz")),
+      ]);
+      for (const name of Object.keys(b.arrays)) {
+        expect(bytesOf(a.arrays[name]).equals(bytesOf(b.arrays[name]))).toBe(true);
+      }
+    },
+    60_000,
+  );
+
+  it("refuses a minSaving outside [0, 1)", async () => {
+    const ctx = testContext("synthetic", new Box(-1, 1, [OBS]), new Box(0, 3, [1]));
+    await expect(npzWriterFactory({ minSaving: 1 })(join(dir, "bad.npz"), ctx)).rejects.toThrow(
+      /minSaving must be in \[0, 1\), got 1/,
+    );
+  });
 
   it("compressing as it goes (deferCompression false) is not batch-invariant", async () => {
     await record("eager", { deferCompression: false }, true);
