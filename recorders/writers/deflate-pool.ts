@@ -8,11 +8,7 @@ import type { ZlibOptions } from "node:zlib";
  * value is its own), so background compression takes only CPU that nothing else wants:
  * a recording's step loop, and a trainer on the same machine, keep their cores.
  * Elsewhere it runs at normal priority. Each job is deflated with zlib's sync API, the
- * same bytes as its async one. A job with `minSaving` first deflates a sample (SAMPLES
- * slices of SAMPLE_BYTES spread over the data, about 6% of a 1 MiB job's work) and, if
- * that saves less than `minSaving` of its size, deflates the job at level 0 instead
- * (stored blocks: a copy): the rule ZFS keeps a compressed block by (1/8), so nearly
- * incompressible data, such as a random policy's float actions, costs no deflate.
+ * same bytes as its async one.
  */
 const THREAD_SOURCE = `
 const { parentPort } = require("node:worker_threads");
@@ -23,21 +19,9 @@ try {
   // /proc/thread-self links to <pid>/task/<tid>.
   setPriority(Number(readlinkSync("/proc/thread-self").split("/").pop()), 19);
 } catch {}
-const SAMPLES = 4;
-const SAMPLE_BYTES = 16384;
-function worthCompressing(data, opts, minSaving) {
-  if (!(minSaving > 0) || data.length < 4 * SAMPLES * SAMPLE_BYTES) return true;
-  const step = Math.floor((data.length - SAMPLE_BYTES) / (SAMPLES - 1));
-  const parts = [];
-  for (let i = 0; i < SAMPLES; i++) parts.push(data.subarray(i * step, i * step + SAMPLE_BYTES));
-  const sample = Buffer.concat(parts);
-  return deflateRawSync(sample, opts).length <= sample.length * (1 - minSaving);
-}
 parentPort.on("message", (job) => {
   try {
-    const data = Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength);
-    const opts = worthCompressing(data, job.opts, job.minSaving) ? job.opts : { ...job.opts, level: 0 };
-    const out = deflateRawSync(data, opts);
+    const out = deflateRawSync(job.data, job.opts);
     const own = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength
       ? out.buffer
       : out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
@@ -70,12 +54,8 @@ export class DeflatePool {
   /** @param size threads at most */
   constructor(private readonly size: number) {}
 
-  /**
-   * `data` deflated (raw) with `opts`, or at level 0 when a sample saves less than
-   * `minSaving` of its size (see THREAD_SOURCE; 0, the default: always at `opts.level`);
-   * the bytes are copied to the thread, `data` stays usable.
-   */
-  deflateRaw(data: Uint8Array, opts: ZlibOptions, minSaving = 0): Promise<Buffer> {
+  /** `data` deflated (raw) with `opts`; the bytes are copied to the thread, `data` stays usable. */
+  deflateRaw(data: Uint8Array, opts: ZlibOptions): Promise<Buffer> {
     const t = this.pick();
     const id = this.nextId++;
     // A tight copy, transferred: posting a view would clone its whole backing buffer.
@@ -85,7 +65,7 @@ export class DeflatePool {
       this.waiting.set(id, { resolve, reject });
       if (t.jobs.size === 0) t.worker.ref();
       t.jobs.add(id);
-      t.worker.postMessage({ id, data: copy, opts, minSaving }, [copy.buffer]);
+      t.worker.postMessage({ id, data: copy, opts }, [copy.buffer]);
     });
   }
 

@@ -1,7 +1,13 @@
-import { writevSync } from "node:fs";
 import { type FileHandle, open, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { FileCursor, type JournalState, readRecord } from "./npz-journal.js";
+import {
+  MemberSink,
+  syncDir,
+  WRITES_IN_FLIGHT,
+  WritesInFlight,
+  writeAll,
+} from "./npz-member-sink.js";
 import { BEHAVIOR_MEMBER, memberWidth, NPZ_MEMBERS } from "./npz-members.js";
 import {
   crc32Combine,
@@ -10,190 +16,10 @@ import {
   layoutZip,
   npyHeader,
   STORED_BLOCK_OVERHEAD,
-  STORED_MAX,
   storedBlock,
   storedSize,
-  writeStoredBlockHeader,
   type ZipEntry,
 } from "./npz-zip.js";
-
-/** Bytes a member gathers before writing them (one writev). */
-const SINK_BYTES = 1 << 20;
-/**
- * Sink writes in flight at once: members lie in distinct regions of the archive, so their
- * writes go to the threadpool together, and the next journal read overlaps them (the
- * page-cache copies then run on every core instead of one after another).
- */
-const WRITES_IN_FLIGHT = 8;
-/** Pieces this long or longer are written from where they lie; shorter ones (and block headers) are copied together. */
-const VIEW_BYTES = 16 << 10;
-const STAGE_BYTES = 64 << 10;
-
-/**
- * Gathers one member's bytes and writes them at its place in the archive; given the
- * member's raw total (a version 2 journal), it frames raw bytes as stored deflate blocks
- * of STORED_MAX bytes, so the layout depends on the bytes alone, not on the records.
- * Long pieces are not copied: they go to the file from the journal's read buffers.
- */
-class MemberSink {
-  private stage = Buffer.allocUnsafe(STAGE_BYTES);
-  /** Bytes used in `stage`, and where its run not yet in `parts` starts. */
-  private staged = 0;
-  private runFrom = 0;
-  private parts: Buffer[] = [];
-  /** Bytes gathered, not yet written. */
-  private bytes = 0;
-  /** Raw bytes left in the current stored block. */
-  private blockLeft = 0;
-
-  constructor(
-    private readonly fh: FileHandle,
-    /** File offset of the next byte. */
-    public pos: number,
-    /** Raw bytes not yet framed in a block (undefined: bytes are taken as they are). */
-    private rawLeft?: number,
-  ) {}
-
-  /** Adds `data`; a promise when that filled the sink and it writes (`data` must stay unchanged until it settles). */
-  put(data: Buffer): Promise<void> | undefined {
-    if (this.rawLeft === undefined) {
-      this.add(data);
-    } else {
-      for (let o = 0; o < data.length; ) {
-        if (this.blockLeft === 0) {
-          const n = Math.min(STORED_MAX, this.rawLeft);
-          writeStoredBlockHeader(this.room(STORED_BLOCK_OVERHEAD), this.staged, n);
-          this.staged += STORED_BLOCK_OVERHEAD;
-          this.bytes += STORED_BLOCK_OVERHEAD;
-          this.blockLeft = n;
-          this.rawLeft -= n;
-        }
-        const k = Math.min(this.blockLeft, data.length - o);
-        this.add(data.subarray(o, o + k));
-        this.blockLeft -= k;
-        o += k;
-      }
-    }
-    return this.bytes >= SINK_BYTES ? this.flush() : undefined;
-  }
-
-  /** Writes what was gathered; the sink takes more at once (the write keeps its own stage). */
-  flush(): Promise<void> {
-    this.endRun();
-    const parts = this.parts;
-    const pos = this.pos;
-    this.pos += this.bytes;
-    this.parts = [];
-    this.bytes = 0;
-    if (this.staged > 0) this.stage = Buffer.allocUnsafe(STAGE_BYTES);
-    this.staged = 0;
-    this.runFrom = 0;
-    return parts.length > 0 ? writevAll(this.fh, parts, pos) : Promise.resolve();
-  }
-
-  private add(data: Buffer): void {
-    this.bytes += data.length;
-    if (data.length >= VIEW_BYTES) {
-      this.endRun();
-      this.parts.push(data);
-      return;
-    }
-    data.copy(this.room(data.length), this.staged);
-    this.staged += data.length;
-  }
-
-  /** The stage, with room for `n` more bytes (a fresh one when full: `parts` may hold views of the old). */
-  private room(n: number): Buffer {
-    if (this.staged + n > this.stage.length) {
-      this.endRun();
-      this.stage = Buffer.allocUnsafe(STAGE_BYTES);
-      this.staged = 0;
-      this.runFrom = 0;
-    }
-    return this.stage;
-  }
-
-  private endRun(): void {
-    if (this.staged > this.runFrom) this.parts.push(this.stage.subarray(this.runFrom, this.staged));
-    this.runFrom = this.staged;
-  }
-}
-
-/** Writes under way, at most `max`: adding one beyond waits for the oldest; the first failure is thrown. */
-class WritesInFlight {
-  private readonly queue: Promise<void>[] = [];
-  private failure: { readonly err: unknown } | undefined;
-
-  constructor(private readonly max: number) {}
-
-  async add(write: Promise<void>): Promise<void> {
-    // Recorded at once: a later write may fail while an earlier one is awaited.
-    write.catch((err: unknown) => {
-      this.failure ??= { err };
-    });
-    this.queue.push(write);
-    while (this.queue.length > this.max) await this.queue.shift();
-    if (this.failure) throw this.failure.err;
-  }
-
-  async drain(): Promise<void> {
-    while (this.queue.length > 0) await this.queue.shift();
-    if (this.failure) throw this.failure.err;
-  }
-}
-
-/** Writes all of `data` at `position`. */
-export async function writeAll(fh: FileHandle, data: Buffer, position: number): Promise<void> {
-  let done = 0;
-  while (done < data.length) {
-    const { bytesWritten } = await fh.write(data, done, data.length - done, position + done);
-    if (bytesWritten <= 0) throw new Error("write made no progress");
-    done += bytesWritten;
-  }
-}
-
-/** Writes every buffer at `position` onwards, resuming after short writes. */
-export async function writevAll(
-  fh: FileHandle,
-  buffers: readonly Buffer[],
-  position: number,
-): Promise<void> {
-  const rest = buffers.filter((b) => b.length > 0);
-  while (rest.length > 0) {
-    const { bytesWritten } = await fh.writev(rest.slice(0, 512), position);
-    if (bytesWritten <= 0) throw new Error("write made no progress");
-    position += bytesWritten;
-    let skip = bytesWritten;
-    while (rest.length > 0 && skip >= rest[0]!.length) skip -= rest.shift()!.length;
-    if (skip > 0) rest[0] = rest[0]!.subarray(skip);
-  }
-}
-
-/** writevAll, synchronously on file descriptor `fd` (for small writes where a threadpool trip costs more). */
-export function writevAllSync(fd: number, buffers: readonly Buffer[], position: number): void {
-  const rest = buffers.filter((b) => b.length > 0);
-  while (rest.length > 0) {
-    const bytesWritten = writevSync(fd, rest.slice(0, 512), position);
-    if (bytesWritten <= 0) throw new Error("write made no progress");
-    position += bytesWritten;
-    let skip = bytesWritten;
-    while (rest.length > 0 && skip >= rest[0]!.length) skip -= rest.shift()!.length;
-    if (skip > 0) rest[0] = rest[0]!.subarray(skip);
-  }
-}
-
-/** fsyncs a directory so a rename or unlink in it is durable (a no-op where directories cannot be opened). */
-export async function syncDir(dir: string): Promise<void> {
-  let fh: FileHandle | undefined;
-  try {
-    fh = await open(dir, "r");
-    await fh.sync();
-  } catch {
-    // Windows and some file systems refuse; the rename is then as durable as the platform makes it.
-  } finally {
-    await fh?.close().catch(() => undefined);
-  }
-}
 
 /** Options of an archive build. */
 export interface AssembleOptions {
@@ -202,6 +28,18 @@ export interface AssembleOptions {
   /** Gives up (rejecting, `path` untouched) once aborted. */
   readonly signal?: AbortSignal;
 }
+
+/**
+ * Where one piece of a member's deflate stream lies: compressed, `length` bytes at `at`
+ * in a spill file; or stored, its raw bytes in the journal at `ranges` ([offset, length],
+ * in order), to be framed as stored blocks.
+ */
+export type PieceRef =
+  | { readonly raw: number; readonly at: number; readonly length: number }
+  | { readonly raw: number; readonly ranges: readonly (readonly [number, number])[] };
+
+/** A journal gap this small between a stored piece's ranges is read through (one read, not two). */
+const READ_THROUGH_BYTES = 64 << 10;
 
 /**
  * Writes `path` as an .npz of the journal's records up to `state.end`, atomically:
@@ -215,8 +53,73 @@ export async function assembleNpz(
   path: string,
   opts: AssembleOptions = {},
 ): Promise<void> {
-  const { obsDim, actDim, version } = state.info;
-  const raw = version === 2;
+  const raw = state.info.version === 2;
+  const body = (i: number) =>
+    raw ? storedSize(state.members[i]!.raw) : state.members[i]!.compressed;
+  await writeArchive(state, body, raw, path, opts, async (present, sinks, writes) => {
+    const cur = new FileCursor(journal, state.dataStart, state.end);
+    while (cur.pos < state.end) {
+      opts.signal?.throwIfAborted();
+      const rec = await readRecord(cur, state.info.version);
+      if (!rec) throw new Error(`journal unreadable at offset ${cur.pos}`);
+      for (let k = 0; k < present.length; k++) {
+        const seg = rec.segments[present[k]!]!;
+        const full = seg.length > 0 ? sinks[k]!.put(seg) : undefined;
+        if (full) await writes.add(full);
+      }
+    }
+  });
+}
+
+/**
+ * Writes `path` (atomically, as assembleNpz) from each member's pieces in order (`pieces`,
+ * indexed like NPZ_MEMBERS): compressed ones read from `spill`, stored ones from the raw
+ * `journal` whose totals `state` holds, framed as stored blocks.
+ */
+export async function assembleNpzFromPieces(
+  journal: FileHandle,
+  spill: FileHandle,
+  pieces: readonly (readonly PieceRef[])[],
+  state: JournalState,
+  path: string,
+  opts: AssembleOptions = {},
+): Promise<void> {
+  const body = (i: number) =>
+    (pieces[i] ?? []).reduce((n, p) => n + ("at" in p ? p.length : storedSize(p.raw)), 0);
+  await writeArchive(state, body, false, path, opts, async (present, sinks, writes) => {
+    for (let k = 0; k < present.length; k++) {
+      const sink = sinks[k]!;
+      for (const piece of pieces[present[k]!] ?? []) {
+        opts.signal?.throwIfAborted();
+        if ("at" in piece) {
+          const full = sink.put(await readExactly(spill, piece.at, piece.length));
+          if (full) await writes.add(full);
+          continue;
+        }
+        sink.frame(piece.raw);
+        for (const data of await readRanges(journal, piece.ranges)) {
+          const full = sink.put(data);
+          if (full) await writes.add(full);
+        }
+      }
+    }
+  });
+}
+
+/**
+ * The archive around the members' bodies: `bodySize(i)` bytes for member i, which `fill`
+ * puts into the sinks (of the present members, in NPZ_MEMBERS order; `rawFramed`: they
+ * frame all of a member's raw bytes), handing each full sink's write to `writes`.
+ */
+async function writeArchive(
+  state: JournalState,
+  bodySize: (member: number) => number,
+  rawFramed: boolean,
+  path: string,
+  opts: AssembleOptions,
+  fill: (present: number[], sinks: MemberSink[], writes: WritesInFlight) => Promise<void>,
+): Promise<void> {
+  const { obsDim, actDim } = state.info;
   const present = NPZ_MEMBERS.map((_, i) => i).filter(
     (i) => i !== BEHAVIOR_MEMBER || state.members[i]!.raw > 0,
   );
@@ -233,10 +136,9 @@ export async function assembleNpz(
     }
     const header = npyHeader(m.descr, m.width === 1 ? [state.rows] : [state.rows, width]);
     prefixes.push(storedBlock(header));
-    const body = raw ? storedSize(totals.raw) : totals.compressed;
     return {
       name: `${m.name}.npy`,
-      compressedSize: STORED_BLOCK_OVERHEAD + header.length + body + FINAL_BLOCK.length,
+      compressedSize: STORED_BLOCK_OVERHEAD + header.length + bodySize(i) + FINAL_BLOCK.length,
       uncompressedSize: header.length + totals.raw,
       crc: crc32Combine(crcOf(header), totals.crc, totals.raw),
     };
@@ -250,7 +152,7 @@ export async function assembleNpz(
         new MemberSink(
           out,
           layout.dataOffsets[k]! + prefixes[k]!.length,
-          raw ? state.members[i]!.raw : undefined,
+          rawFramed ? state.members[i]!.raw : undefined,
         ),
     );
     for (let k = 0; k < present.length; k++) {
@@ -258,17 +160,7 @@ export async function assembleNpz(
       await writeAll(out, head, layout.headerOffsets[k]!);
     }
     const writes = new WritesInFlight(WRITES_IN_FLIGHT);
-    const cur = new FileCursor(journal, state.dataStart, state.end);
-    while (cur.pos < state.end) {
-      opts.signal?.throwIfAborted();
-      const rec = await readRecord(cur, version);
-      if (!rec) throw new Error(`journal unreadable at offset ${cur.pos}`);
-      for (let k = 0; k < present.length; k++) {
-        const seg = rec.segments[present[k]!]!;
-        const full = seg.length > 0 ? sinks[k]!.put(seg) : undefined;
-        if (full) await writes.add(full);
-      }
-    }
+    await fill(present, sinks, writes);
     for (const sink of sinks) await writes.add(sink.flush());
     await writes.drain();
     for (let k = 0; k < present.length; k++) {
@@ -290,4 +182,40 @@ export async function assembleNpz(
   await out.close();
   await rename(tmp, path);
   await syncDir(dirname(path));
+}
+
+/** `length` bytes of `fh` at `at` (a fresh buffer: a write in flight may hold it). */
+async function readExactly(fh: FileHandle, at: number, length: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(length);
+  for (let got = 0; got < length; ) {
+    const { bytesRead } = await fh.read(buf, got, length - got, at + got);
+    if (bytesRead === 0) throw new Error(`file ends before offset ${at + length}`);
+    got += bytesRead;
+  }
+  return buf;
+}
+
+/** The bytes of `ranges` of `fh`, ranges a short gap apart read together. */
+async function readRanges(
+  fh: FileHandle,
+  ranges: readonly (readonly [number, number])[],
+): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  for (let i = 0; i < ranges.length; ) {
+    const from = ranges[i]![0];
+    let j = i + 1;
+    while (j < ranges.length) {
+      const [prevAt, prevLen] = ranges[j - 1]!;
+      if (ranges[j]![0] - (prevAt + prevLen) > READ_THROUGH_BYTES) break;
+      j++;
+    }
+    const [lastAt, lastLen] = ranges[j - 1]!;
+    const span = await readExactly(fh, from, lastAt + lastLen - from);
+    for (let r = i; r < j; r++) {
+      const [at, len] = ranges[r]!;
+      out.push(span.subarray(at - from, at - from + len));
+    }
+    i = j;
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { constants, type ZlibOptions } from "node:zlib";
 import { DeflatePool } from "./deflate-pool.js";
-import { crc32Combine, crcOf } from "./npz-zip.js";
+import { crc32Combine, crcOf, storedBlocks } from "./npz-zip.js";
 
 /**
  * Compression jobs all npz writers of the process run at once: one core is left to the
@@ -39,8 +39,33 @@ const SMALL_JOB = 64 << 10;
 const ALL_CORES = availableParallelism();
 /** Where npz writers compress: low-priority threads, so only spare CPU goes to it. */
 const pool = new DeflatePool(ALL_CORES);
-const deflateRawPromise = (data: Buffer, opts: ZlibOptions, minSaving: number) =>
-  pool.deflateRaw(data, opts, minSaving);
+const deflateRawPromise = (data: Buffer, opts: ZlibOptions) => pool.deflateRaw(data, opts);
+
+/** Slices of a piece deflated to judge it (minSaving), and their size: ~6% of a 1 MiB piece's work. */
+const SAMPLES = 4;
+const SAMPLE_BYTES = 16 << 10;
+/** Pieces shorter than this are deflated unjudged (the sample would be most of them). */
+const JUDGED_BYTES = 4 * SAMPLES * SAMPLE_BYTES;
+
+/**
+ * Whether deflate would shrink `data` by at least `minSaving`, judged from SAMPLES slices
+ * spread over it (ZFS keeps a compressed block by the same kind of rule, 1/8): only the
+ * sample goes to a pool thread, so a piece that will be stored is never copied there.
+ */
+async function worthDeflating(
+  data: Buffer,
+  opts: ZlibOptions,
+  minSaving: number,
+): Promise<boolean> {
+  if (!(minSaving > 0) || data.length < JUDGED_BYTES) return true;
+  const step = Math.floor((data.length - SAMPLE_BYTES) / (SAMPLES - 1));
+  const sample = Buffer.allocUnsafe(SAMPLES * SAMPLE_BYTES);
+  for (let i = 0; i < SAMPLES; i++) {
+    data.copy(sample, i * SAMPLE_BYTES, i * step, i * step + SAMPLE_BYTES);
+  }
+  const z = await deflateRawPromise(sample, opts);
+  return z.length <= sample.length * (1 - minSaving);
+}
 
 let utilization = performance.eventLoopUtilization();
 let sampledAt = performance.now();
@@ -67,8 +92,8 @@ async function deflateRawAsync(
   opts: ZlibOptions,
   minSaving: number,
   closing: () => boolean = () => false,
-): Promise<Buffer> {
-  if (data.length < SMALL_JOB) return deflateRawPromise(data, opts, minSaving);
+): Promise<Buffer | undefined> {
+  if (data.length < SMALL_JOB) return deflateRawPromise(data, opts);
   if (waiting.length > 0 || running >= limit(closing())) {
     await new Promise<void>((start) => {
       waiting.push({ closing, start });
@@ -77,7 +102,9 @@ async function deflateRawAsync(
     running++;
   }
   try {
-    return await deflateRawPromise(data, opts, minSaving);
+    return (await worthDeflating(data, opts, minSaving))
+      ? await deflateRawPromise(data, opts)
+      : undefined;
   } finally {
     running--;
     startWaiting();
@@ -121,14 +148,15 @@ export interface PieceCompression extends NpzCompression {
 
 /**
  * `data` as one independent raw-deflate piece ended by a sync flush (byte-aligned, not
- * final), compressed on the pool's threads within the process-wide job limit;
+ * final), compressed on the pool's threads within the process-wide job limit, or
+ * undefined when `minSaving` says to store it (storedBlocks frames it);
  * `closing` says, when the job would start, whether its dataset is closing (see limit).
  */
 export function deflatePiece(
   data: Buffer,
   { level, strategy, minSaving }: PieceCompression,
   closing?: () => boolean,
-): Promise<Buffer> {
+): Promise<Buffer | undefined> {
   return deflateRawAsync(
     data,
     {
@@ -153,7 +181,8 @@ export function deflatePiece(
 export async function deflateSegment(data: Buffer, how: PieceCompression): Promise<Segment> {
   const jobs: Promise<Buffer>[] = [];
   for (let o = 0; o < data.length; o += CHUNK_BYTES) {
-    jobs.push(deflatePiece(data.subarray(o, o + CHUNK_BYTES), how));
+    const chunk = data.subarray(o, o + CHUNK_BYTES);
+    jobs.push(deflatePiece(chunk, how).then((piece) => piece ?? storedBlocks(chunk)));
   }
   let crc = 0;
   const parts: Buffer[] = [];
@@ -179,7 +208,7 @@ export async function nanSegment(rows: number, how: PieceCompression): Promise<S
   const raw = Buffer.from(new Float64Array(chunkRows).fill(Number.NaN).buffer);
   let full = nanChunks.get(key);
   if (!full) {
-    full = deflatePiece(raw, how);
+    full = deflatePiece(raw, how).then((piece) => piece ?? storedBlocks(raw));
     nanChunks.set(key, full);
   }
   const part = await full;

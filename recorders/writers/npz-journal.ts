@@ -201,6 +201,8 @@ export interface JournalRecord {
   readonly episodes: number;
   readonly members: readonly RecordMember[];
   readonly segments: readonly Buffer[];
+  /** Where each segment lies in the journal file. */
+  readonly offsets: readonly number[];
 }
 
 /**
@@ -218,6 +220,7 @@ export async function readRecord(
   const prefix = version === 2 ? RECORD_PREFIX_V2 : RECORD_PREFIX;
   const payloadLength = head.readUInt32LE(4);
   if (payloadLength < prefix - RECORD_HEAD) return undefined;
+  const payloadAt = cur.pos;
   const payload = await cur.take(payloadLength);
   if (!payload) return undefined;
   if (verify) {
@@ -226,6 +229,7 @@ export async function readRecord(
   }
   const members: RecordMember[] = [];
   const segments: Buffer[] = [];
+  const offsets: number[] = [];
   let o = prefix - RECORD_HEAD;
   for (let i = 0; i < NPZ_MEMBERS.length; i++) {
     const f = 12 + MEMBER_FIELDS * i;
@@ -249,12 +253,14 @@ export async function readRecord(
     }
     members.push(m);
     segments.push(seg);
+    offsets.push(payloadAt + seg.byteOffset - payload.byteOffset);
   }
   return {
     rowsAfter: payload.readDoubleLE(0),
     episodes: payload.readUInt32LE(8),
     members,
     segments,
+    offsets,
   };
 }
 

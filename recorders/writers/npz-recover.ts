@@ -3,8 +3,9 @@ import { type FileHandle, open, readdir, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { RecordingError } from "../recording-errors.js";
-import { assembleNpz, syncDir } from "./npz-assemble.js";
+import { assembleNpz } from "./npz-assemble.js";
 import { type JournalInfo, liveJournals, scanJournal } from "./npz-journal.js";
+import { syncDir } from "./npz-member-sink.js";
 
 const JOURNAL = ".journal";
 

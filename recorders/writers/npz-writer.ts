@@ -24,11 +24,12 @@
  * fdatasync per batch, at most maxBatchBytes).
  * With deferCompression (the default) or level 0 the journal holds the members' raw bytes
  * (a version 2 journal, npz-raw.ts: the columns are written in place, one copy and one
- * CRC pass), and with deferCompression the journal is compressed as it grows, on the
- * libuv threadpool in the background (npz-compact.ts; at most cores - 1 compressions at
- * once process-wide, see setNpzCompressionThreads): a recording step pays for a copy and
- * a write, not for deflate, and close compresses only what is left.
- * Without it each batch is compressed on the threadpool as it comes (never deflateSync)
+ * CRC pass), and with deferCompression the journal is compressed as it grows, on
+ * low-priority pool threads in the background (npz-compact.ts, deflate-pool.ts; at most
+ * cores - 1 compressions at once process-wide, see setNpzCompressionThreads), pieces
+ * worth storing (minSaving) left in the journal: a recording step pays for a copy and a
+ * write, not for deflate, and close compresses only what is left.
+ * Without it each batch is compressed on the pool as it comes (never deflateSync)
  * into independent sync-flushed raw-deflate pieces of 1 MiB (a version 1 journal).
  * The .npz is assembled from a journal: per member, a stored deflate block with the
  * .npy header (written last, once N is known), the member's data, an empty final
@@ -62,7 +63,7 @@ import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { RecordingError } from "../recording-errors.js";
 import type { DatasetWriter, RecordedEpisode, RecordingContext, WriterFactory } from "../types.js";
-import { assembleNpz, syncDir, writeAll, writevAll, writevAllSync } from "./npz-assemble.js";
+import { assembleNpz } from "./npz-assemble.js";
 import { BatchBuilder, type PreparedBatch, type RecordBuilder } from "./npz-batch.js";
 import { NpzCompactor } from "./npz-compact.js";
 import {
@@ -73,6 +74,7 @@ import {
   type JournalState,
   liveJournals,
 } from "./npz-journal.js";
+import { syncDir, writeAll, writevAll, writevAllSync } from "./npz-member-sink.js";
 import { rowFlattener } from "./npz-members.js";
 import { type NpzWriterOptions, withDefaults } from "./npz-options.js";
 import { RawBatchBuilder } from "./npz-raw.js";
@@ -172,7 +174,7 @@ export class NpzWriter implements DatasetWriter {
         : new BatchBuilder(obs, act, opts, opts.sliceBytes);
       compactor =
         opts.deferCompression && opts.level > 0
-          ? await NpzCompactor.open(fh, path, info, header.length, opts)
+          ? await NpzCompactor.open(fh, path, info.version, header.length, opts)
           : undefined;
       const writer = new NpzWriter(path, fh, info, header.length, builder, opts, compactor);
       await writer.rebuild();

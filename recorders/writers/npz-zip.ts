@@ -52,6 +52,19 @@ export function storedBlock(data: Buffer): Buffer {
   return Buffer.concat([storedBlockHeader(data.length), data]);
 }
 
+/** `data` as non-final stored deflate blocks of STORED_MAX bytes: a sync-flushed piece holding it uncompressed. */
+export function storedBlocks(data: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(storedSize(data.length));
+  let o = 0;
+  for (let i = 0; i < data.length; i += STORED_MAX) {
+    const n = Math.min(STORED_MAX, data.length - i);
+    writeStoredBlockHeader(out, o, n);
+    out.set(data.subarray(i, i + n), o + STORED_BLOCK_OVERHEAD);
+    o += STORED_BLOCK_OVERHEAD + n;
+  }
+  return out;
+}
+
 /** Multiplies two polynomials modulo the CRC-32 polynomial (zlib's multmodp). */
 function multModP(a: number, b: number): number {
   let m = 0x80000000;

@@ -1,0 +1,53 @@
+import { promisify } from "node:util";
+import { constants, deflateRaw, inflateRawSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { deflatePiece, deflateSegment } from "../../recorders/writers/npz-compress.js";
+
+const zlib = promisify(deflateRaw);
+const how = { level: 1, strategy: constants.Z_RLE, minSaving: 0.125 };
+const zlibOpts = {
+  level: 1,
+  strategy: constants.Z_RLE,
+  memLevel: 9,
+  finishFlush: constants.Z_SYNC_FLUSH,
+  chunkSize: 256 << 10,
+};
+
+/** 1 MiB of uniform float32 noise in [-0.5, 0.5): level 1 saves a little, under 1/8. */
+function noise(): Buffer {
+  let seed = 7;
+  return Buffer.from(
+    Float32Array.from({ length: 1 << 18 }, () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32 - 0.5;
+    }).buffer,
+  );
+}
+
+describe("deflatePiece with minSaving", () => {
+  it("says 'store' (undefined) for what a sample says deflate would not shrink by minSaving, deflates the rest as zlib does", async () => {
+    const floats = noise();
+    const runs = Buffer.from(Float32Array.from({ length: 1 << 18 }, (_, i) => i >> 10).buffer);
+    // The premise: level 1 saves something on uniform floats, less than 1/8.
+    const saving = 1 - (await zlib(floats, zlibOpts)).length / floats.length;
+    expect(saving).toBeGreaterThan(0.02);
+    expect(saving).toBeLessThan(0.125);
+    expect(await deflatePiece(floats, how)).toBeUndefined();
+    const kept = await deflatePiece(runs, how);
+    expect(kept?.equals(await zlib(runs, zlibOpts))).toBe(true);
+    expect(kept!.length).toBeLessThan(runs.length / 2);
+    // minSaving 0 deflates everything; a piece under 4 samples' worth is never judged.
+    const all = await deflatePiece(floats, { ...how, minSaving: 0 });
+    expect(all?.equals(await zlib(floats, zlibOpts))).toBe(true);
+    const small = floats.subarray(0, 200_000);
+    expect((await deflatePiece(small, how))?.equals(await zlib(small, zlibOpts))).toBe(true);
+  });
+
+  it("deflateSegment frames a stored piece as stored blocks: it inflates to the data", async () => {
+    const floats = noise();
+    const seg = await deflateSegment(floats, how);
+    expect(seg.size).toBeGreaterThan(floats.length);
+    const stream = Buffer.concat([...seg.parts, Buffer.from([0x03, 0x00])]);
+    expect(inflateRawSync(stream).equals(floats)).toBe(true);
+  });
+});
