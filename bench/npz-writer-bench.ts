@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -19,6 +19,7 @@ import {
   rowFlattener,
 } from "../recorders/writers/npz-members.js";
 import { npzWriterFactory } from "../recorders/writers/npz-writer.js";
+import { type PassRates, passRates } from "./stats.js";
 
 /** What npzTransitionsPerSecond writes. */
 export interface NpzBenchOptions {
@@ -224,6 +225,13 @@ async function throughRecorder(
  * before the clock starts.
  */
 export async function npzTransitionsPerSecond(opts: NpzBenchOptions = {}): Promise<number> {
+  return (await npzWriterRun(opts)).rate;
+}
+
+/** npzTransitionsPerSecond's rate, and the .npz's bytes per transition. */
+export async function npzWriterRun(
+  opts: NpzBenchOptions = {},
+): Promise<{ readonly rate: number; readonly bytesPerTransition: number }> {
   const count = Math.ceil((opts.transitions ?? 200_000) / STEPS);
   const episodes = benchEpisodes(count, opts.policy ?? "random");
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), "gymrpc-npz-bench-")));
@@ -239,11 +247,16 @@ export async function npzTransitionsPerSecond(opts: NpzBenchOptions = {}): Promi
   if (opts.compressionThreads !== undefined) setNpzCompressionThreads(opts.compressionThreads);
   try {
     const started = performance.now();
+    const path = join(dir, "expert_dataset.npz");
     const writer = await npzWriterFactory({
       fdatasync: opts.fdatasync ?? true,
       level: opts.level ?? 1,
       ...(opts.minSaving === undefined ? {} : { minSaving: opts.minSaving }),
-    })(join(dir, "expert_dataset.npz"), ctx);
+    })(path, ctx);
+    const result = async () => ({
+      rate: (count * STEPS) / ((performance.now() - started) / 1000),
+      bytesPerTransition: (await stat(path)).size / (count * STEPS),
+    });
     if (opts.collector) {
       await throughRecorder(
         writer,
@@ -251,7 +264,7 @@ export async function npzTransitionsPerSecond(opts: NpzBenchOptions = {}): Promi
         episodes,
         opts.collector,
       );
-      return (count * STEPS) / ((performance.now() - started) / 1000);
+      return await result();
     }
     if (opts.serial) {
       for (const ep of episodes) {
@@ -266,11 +279,43 @@ export async function npzTransitionsPerSecond(opts: NpzBenchOptions = {}): Promi
       meanReward: 0,
       successRate: undefined,
     });
-    return (count * STEPS) / ((performance.now() - started) / 1000);
+    return await result();
   } finally {
     setNpzCompressionThreads(threads);
     if (!opts.dir) await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The npz writer's variants npzVariantRates compares: its defaults, every piece deflated, all stored. */
+export const NPZ_VARIANTS = {
+  defaults: {},
+  "every piece deflated (minSaving 0)": { minSaving: 0 },
+  "stored (level 0)": { level: 0 },
+} as const satisfies Record<string, NpzBenchOptions>;
+
+/**
+ * The random-policy npz figure of each NPZ_VARIANTS entry, passes interleaved (one of
+ * each, `passes` times, after an untimed warm-up of the defaults) so that the machine's
+ * drift hits them alike: the median and every pass, and the file's bytes per transition.
+ */
+export async function npzVariantRates(
+  transitions: number,
+  passes: number,
+): Promise<Record<keyof typeof NPZ_VARIANTS, PassRates & { readonly bytesPerTransition: number }>> {
+  await npzWriterRun({ transitions });
+  const names = Object.keys(NPZ_VARIANTS) as (keyof typeof NPZ_VARIANTS)[];
+  const rates = new Map(names.map((n) => [n, [] as number[]]));
+  const bytes = new Map<string, number>();
+  for (let p = 0; p < passes; p++) {
+    for (const name of names) {
+      const r = await npzWriterRun({ transitions, ...NPZ_VARIANTS[name] });
+      rates.get(name)!.push(r.rate);
+      bytes.set(name, r.bytesPerTransition);
+    }
+  }
+  return Object.fromEntries(
+    names.map((n) => [n, { ...passRates(rates.get(n)!), bytesPerTransition: bytes.get(n)! }]),
+  ) as Record<keyof typeof NPZ_VARIANTS, PassRates & { readonly bytesPerTransition: number }>;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

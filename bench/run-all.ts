@@ -1,11 +1,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { withDefaults } from "../recorders/writers/npz-options.js";
 import { startChild } from "./child-process.js";
 import { http2Floor, tcpFloor } from "./floors.js";
 import { streamStepLatency, unaryStepLatency, vectorThroughput } from "./gym-client-bench.js";
 import { hdf5PassRates, hdf5TransitionsPerSecond } from "./hdf5-writer-bench.js";
 import { inProcessStepRates } from "./in-process-bench.js";
 import { jsonlTransitionsPerSecond } from "./jsonl-writer-bench.js";
-import { npzDeflateCeiling, npzTransitionsPerSecond } from "./npz-writer-bench.js";
+import { npzDeflateCeiling, npzVariantRates } from "./npz-writer-bench.js";
 import { runOpticalBench, SEED_RATE } from "./optical-bench.js";
 import { runPythonBench } from "./python-bench-runner.js";
 import { inProcessRecordingRates } from "./recording-bench.js";
@@ -64,11 +65,22 @@ try {
     [
       "npz",
       async () => {
-        const rate = await npzTransitionsPerSecond({ transitions: quick ? 100_000 : 200_000 });
+        const n = quick ? 100_000 : 200_000;
+        const v = await npzVariantRates(n, quick ? 1 : 5);
         // What zlib alone allows here, for the same arrays: the npz figure's ceiling.
-        deflateCeiling = await npzDeflateCeiling(quick ? 100_000 : 200_000);
-        notes.npz = `deflate alone, every core, nothing else: ${Math.round(deflateCeiling).toLocaleString("en-US")}`;
-        return rate;
+        deflateCeiling = await npzDeflateCeiling(n, "random", 2, withDefaults({}).minSaving);
+        const everyPiece = await npzDeflateCeiling(n, "random", 2, 0);
+        const all = v["every piece deflated (minSaving 0)"];
+        const stored = v["stored (level 0)"];
+        const bpt = (b: number) => `${b.toFixed(1)} B/transition`;
+        notes.npz =
+          `median of ${formatPassRates(v.defaults)}, ${bpt(v.defaults.bytesPerTransition)}; ` +
+          `every piece deflated: ${formatPassRates(all)}, ${bpt(all.bytesPerTransition)}; ` +
+          `stored: ${formatPassRates(stored)}, ${bpt(stored.bytesPerTransition)}; ` +
+          `deflate alone, every core, nothing else: ${(deflateCeiling / 1e6).toFixed(2)}M with the writer's minSaving, ${(everyPiece / 1e6).toFixed(2)}M every piece`;
+        results.npzVariants = v;
+        results.npzDeflateEveryPiece = everyPiece;
+        return v.defaults.median;
       },
     ],
     ["hdf5 (uncompressed)", () => hdf5TransitionsPerSecond({ compressed: false })],
