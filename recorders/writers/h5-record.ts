@@ -1,4 +1,4 @@
-import * as zlib from "node:zlib";
+import { crc32 as zlibCrc32 } from "node:zlib";
 import type { RecordedEpisode } from "../types.js";
 import { episodeColumns, type PendingColumn, toJsonSafe } from "./h5-codec.js";
 import type { SpaceSpec } from "./h5-spaces.js";
@@ -26,24 +26,9 @@ export const HEAD_BYTES = RECORD_PREFIX + 8 + 6 * 8;
 /** Bytes of a fresh slab: large enough that a fast producer sends few messages. */
 const SLAB_BYTES = 1 << 20;
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
 /** CRC-32 (zlib's) of `data`. */
 export function crc32(data: Uint8Array): number {
-  // zlib.crc32 is Node >= 20.15; older 20.x computes it here.
-  const native = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
-  if (native) return native(data) >>> 0;
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  return zlibCrc32(data);
 }
 
 /** Stamps a record's CRC (over its payload) into its prefix. */
