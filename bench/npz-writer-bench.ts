@@ -6,6 +6,7 @@ import { Box } from "../envs/core/spaces/box.js";
 import type { EpisodeSource } from "../recorders/logged-episode.js";
 import { Recorder } from "../recorders/recorder.js";
 import type { DatasetWriter, RecordedEpisode, RecordingContext } from "../recorders/types.js";
+import { SERVER_NPZ_OPTIONS } from "../recorders/writers/index.js";
 import {
   CHUNK_BYTES,
   deflatePiece,
@@ -41,7 +42,7 @@ export interface NpzBenchOptions {
    * (and an event-loop turn).
    */
   readonly collector?: number;
-  /** The writer's fdatasync option (default true). */
+  /** The writer's fdatasync option (default: the server's, SERVER_NPZ_OPTIONS, false). */
   readonly fdatasync?: boolean;
   /** The writer's zlib level (default 1; 0 stores: the cost of everything but compression). */
   readonly level?: number;
@@ -221,8 +222,8 @@ async function throughRecorder(
 /**
  * Transitions per second through the .npz writer for seed 000's shapes (12-float
  * observation, 10-float action), episodes of 50 steps, timed from open to the end of
- * close (journal fdatasyncs and the final fsynced .npz included); episodes are made
- * before the clock starts.
+ * close (the final fsynced .npz included), as the server's npz format records
+ * (SERVER_NPZ_OPTIONS); episodes are made before the clock starts.
  */
 export async function npzTransitionsPerSecond(opts: NpzBenchOptions = {}): Promise<number> {
   return (await npzWriterRun(opts)).rate;
@@ -249,7 +250,8 @@ export async function npzWriterRun(
     const started = performance.now();
     const path = join(dir, "expert_dataset.npz");
     const writer = await npzWriterFactory({
-      fdatasync: opts.fdatasync ?? true,
+      ...SERVER_NPZ_OPTIONS,
+      ...(opts.fdatasync === undefined ? {} : { fdatasync: opts.fdatasync }),
       level: opts.level ?? 1,
       ...(opts.minSaving === undefined ? {} : { minSaving: opts.minSaving }),
     })(path, ctx);
@@ -286,9 +288,13 @@ export async function npzWriterRun(
   }
 }
 
-/** The npz writer's variants npzVariantRates compares: its defaults, every piece deflated, all stored. */
+/**
+ * The npz writer's variants npzVariantRates compares: as the server records (the
+ * defaults), with power-loss-safe journal writes, every piece deflated, all stored.
+ */
 export const NPZ_VARIANTS = {
   defaults: {},
+  "journal fdatasync'd per batch": { fdatasync: true },
   "every piece deflated (minSaving 0)": { minSaving: 0 },
   "stored (level 0)": { level: 0 },
 } as const satisfies Record<string, NpzBenchOptions>;
@@ -330,13 +336,13 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     ["random policy, pipelined, level 0 (stored)", { policy: "random", level: 0 }],
     ["random policy, collector Recorder, 16 per step", { policy: "random", collector: 16 }],
     [
-      "random policy, collector Recorder, 16 per step, no fdatasync",
-      { policy: "random", collector: 16, fdatasync: false },
+      "random policy, collector Recorder, 16 per step, journal fdatasync'd",
+      { policy: "random", collector: 16, fdatasync: true },
     ],
     ["random policy, serial writeEpisode", { policy: "random", serial: true, transitions: 50_000 }],
     [
-      "random policy, serial, no fdatasync",
-      { policy: "random", serial: true, fdatasync: false, transitions: 50_000 },
+      "random policy, serial, journal fdatasync'd",
+      { policy: "random", serial: true, fdatasync: true, transitions: 50_000 },
     ],
   ];
   for (const [name, opts] of cases) {
