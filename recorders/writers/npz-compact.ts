@@ -9,6 +9,9 @@ import { NPZ_MEMBERS } from "./npz-members.js";
 /** Raw bytes being compressed at once, at most: keeps the threadpool busy, bounds memory. */
 const IN_FLIGHT_BYTES = 32 << 20;
 
+/** Piece buffers kept for reuse at most (IN_FLIGHT_BYTES' worth). */
+const SPARE_PIECES = IN_FLIGHT_BYTES / CHUNK_BYTES;
+
 /** Journal bytes worth a background pass (smaller runs wait: a read per episode costs more than it saves). */
 const PASS_BYTES = 4 << 20;
 
@@ -18,7 +21,8 @@ type Range = readonly [number, number];
 /** A piece on its way: compressed (a Buffer) or to be stored (undefined). */
 interface Job {
   readonly member: number;
-  readonly raw: number;
+  /** The piece's bytes, in a buffer of the compactor's (back to `spare` once settled). */
+  readonly data: Buffer;
   readonly ranges: readonly Range[];
   readonly piece: Promise<Buffer | undefined>;
 }
@@ -45,6 +49,8 @@ export class NpzCompactor {
     () => ({ buf: Buffer.alloc(0), used: 0, ranges: [] }),
   );
   private readonly pending: Job[] = [];
+  /** Piece buffers to reuse: fresh memory costs page faults and GC, a copy less. */
+  private readonly spare: Buffer[] = [];
   private inFlight = 0;
   /** Journal offset up to which records are taken, and up to which they are whole. */
   private pos: number;
@@ -127,7 +133,8 @@ export class NpzCompactor {
   /** Takes the journal's whole records from `pos` up to `target`. */
   private async run(): Promise<void> {
     const to = this.target;
-    const cur = new FileCursor(this.journal, this.pos, to);
+    // Every byte is copied out of the cursor's buffer, so it can read into the same one.
+    const cur = new FileCursor(this.journal, this.pos, to, undefined, true);
     while (cur.pos < to) {
       const rec = await readRecord(cur, 2);
       if (!rec) throw new Error(`journal unreadable at offset ${cur.pos}`);
@@ -142,14 +149,7 @@ export class NpzCompactor {
   private async gather(member: number, bytes: Buffer, at: number): Promise<void> {
     const g = this.gathering[member]!;
     for (let seg = bytes; seg.length > 0; ) {
-      // A whole piece inside the segment is compressed where it was read, uncopied.
-      if (g.used === 0 && seg.length >= CHUNK_BYTES) {
-        await this.submit(member, seg.subarray(0, CHUNK_BYTES), [[at, CHUNK_BYTES]]);
-        seg = seg.subarray(CHUNK_BYTES);
-        at += CHUNK_BYTES;
-        continue;
-      }
-      if (g.buf.length === 0) g.buf = Buffer.allocUnsafe(CHUNK_BYTES);
+      if (g.buf.length === 0) g.buf = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
       const k = Math.min(CHUNK_BYTES - g.used, seg.length);
       seg.copy(g.buf, g.used, 0, k);
       g.used += k;
@@ -172,7 +172,7 @@ export class NpzCompactor {
     const piece = deflatePiece(data, how, this.isClosing);
     // Awaited in order by settleOldest; if the compaction fails first, nobody will.
     piece.catch(() => undefined);
-    this.pending.push({ member, raw: data.length, ranges, piece });
+    this.pending.push({ member, data, ranges, piece });
     this.inFlight += data.length;
     while (this.inFlight > IN_FLIGHT_BYTES) await this.settleOldest();
   }
@@ -180,14 +180,22 @@ export class NpzCompactor {
   /** Settles the oldest piece: compressed, appended to the spill file; stored, left in the journal. */
   private async settleOldest(): Promise<void> {
     const job = this.pending.shift()!;
-    const piece = await job.piece;
-    this.inFlight -= job.raw;
+    const piece = await job.piece.finally(() => this.recycle(job.data));
+    const raw = job.data.length;
+    this.inFlight -= raw;
     if (!piece) {
-      this.pieces[job.member]!.push({ raw: job.raw, ranges: job.ranges });
+      this.pieces[job.member]!.push({ raw, ranges: job.ranges });
       return;
     }
     await writeAll(this.out, piece, this.end);
-    this.pieces[job.member]!.push({ raw: job.raw, at: this.end, length: piece.length });
+    this.pieces[job.member]!.push({ raw, at: this.end, length: piece.length });
     this.end += piece.length;
+  }
+
+  /** Keeps a whole piece's buffer for the next piece (the job that read it has settled). */
+  private recycle(data: Buffer): void {
+    if (data.length === CHUNK_BYTES && data.byteOffset === 0 && this.spare.length < SPARE_PIECES) {
+      this.spare.push(data);
+    }
   }
 }

@@ -146,6 +146,8 @@ export function encodeRecord(
 export class FileCursor {
   private buf: Buffer = Buffer.alloc(0);
   private bufStart = 0;
+  /** The buffer reads go to when `reuse` (grown as needed). */
+  private own: Buffer = Buffer.alloc(0);
 
   constructor(
     private readonly fh: FileHandle,
@@ -153,6 +155,11 @@ export class FileCursor {
     public pos: number,
     private readonly end: number,
     private readonly block = 4 << 20,
+    /**
+     * Read into one buffer again and again: what take() returned is valid only until the
+     * next take() (for callers that copy it out; fresh memory costs page faults and GC).
+     */
+    private readonly reuse = false,
   ) {}
 
   /** The next `n` bytes, or undefined when the file (up to `end`) holds fewer. */
@@ -161,7 +168,8 @@ export class FileCursor {
     const at = this.pos - this.bufStart;
     if (at < 0 || at + n > this.buf.length) {
       const want = Math.min(Math.max(n, this.block), this.end - this.pos);
-      const buf = Buffer.allocUnsafe(want);
+      if (this.reuse && this.own.length < want) this.own = Buffer.allocUnsafe(want);
+      const buf = this.reuse ? this.own : Buffer.allocUnsafe(want);
       let got = 0;
       while (got < want) {
         const { bytesRead } = await this.fh.read(buf, got, want - got, this.pos + got);
@@ -219,13 +227,15 @@ export async function readRecord(
   if (!head || head.readUInt32LE(0) !== RECORD_MAGIC) return undefined;
   const prefix = version === 2 ? RECORD_PREFIX_V2 : RECORD_PREFIX;
   const payloadLength = head.readUInt32LE(4);
+  // Read now: with a reusing cursor, `head` is overwritten by the next take.
+  const recordCrc = head.readUInt32LE(8);
   if (payloadLength < prefix - RECORD_HEAD) return undefined;
   const payloadAt = cur.pos;
   const payload = await cur.take(payloadLength);
   if (!payload) return undefined;
   if (verify) {
     const covered = version === 2 ? payload.subarray(0, prefix - RECORD_HEAD) : payload;
-    if (crcOf(covered) !== head.readUInt32LE(8)) return undefined;
+    if (crcOf(covered) !== recordCrc) return undefined;
   }
   const members: RecordMember[] = [];
   const segments: Buffer[] = [];
