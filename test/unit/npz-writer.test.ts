@@ -371,37 +371,55 @@ withNumpy(`npz writer, read back by numpy${skipNote}`, () => {
     }
   }, 60_000);
 
-  // Opt-in (GYMRPC_NPZ_BIG=1): a real > 4 GiB archive, stored (level 0) so that offsets pass 4 GiB too.
-  it.skipIf(!process.env.GYMRPC_NPZ_BIG)(
-    "zip64 when needed: members and offsets beyond 4 GiB",
-    async () => {
-      const path = join(dir, "big.npz");
-      const dim = 1024;
-      const rows = 1_100_000;
-      const writer = await npzWriterFactory({ level: 0 })(
-        path,
-        ctxOf("synthetic", new Box(-1e9, 1e9, [dim]), new Box(-1e9, 1e9, [1])),
-      );
-      const t = 10_000;
-      for (let id = 0; id * t < rows; id++) {
-        const obs = new Float32Array((t + 1) * dim);
-        for (let r = 0; r <= t; r++) obs[r * dim] = id * t + r;
-        await writer.writeEpisode(syntheticEpisode(id, t, obs, new Float32Array(t)));
-      }
-      await writer.close(noStats);
-      expect((await stat(path)).size).toBeGreaterThan(2 * 4 * 2 ** 30);
-      const dump = await dumpNpz(py, path, true);
-      expect(dump.testzip).toBeNull();
-      expect(dump.arrays.states).toMatchObject({
-        shape: [rows, dim],
-        first: [0, 1, 2],
-        last: [rows - 1, 0, 0],
-      });
-      expect(dump.arrays.next_states).toMatchObject({ shape: [rows, dim], first: [1, 2, 3] });
-      expect(dump.arrays.returns_to_go!.shape).toEqual([rows]);
-    },
-    1_800_000,
-  );
+  // Opt-in (GYMRPC_NPZ_BIG=1): a real > 4 GiB archive, so that offsets pass 4 GiB too:
+  // stored (level 0, assembled from the journal), and with the defaults, where even
+  // episodes are noise (pieces stored, framed from the journal at close) and odd ones
+  // mostly zeros (pieces compressed into the spill file).
+  for (const [label, options, minBytes] of [
+    // Members (4.5 GB each) and offsets beyond 4 GiB.
+    ["stored (level 0)", { level: 0 }, 8 * 2 ** 30],
+    // Half the pieces stored: offsets beyond 4 GiB.
+    ["the defaults (stored and compressed pieces)", {}, 4 * 2 ** 30],
+  ] as const) {
+    it.skipIf(!process.env.GYMRPC_NPZ_BIG)(
+      `zip64 when needed: members and offsets beyond 4 GiB, ${label}`,
+      async () => {
+        const path = join(dir, "big.npz");
+        const dim = 1024;
+        const rows = 1_100_000;
+        const writer = await npzWriterFactory(options)(
+          path,
+          ctxOf("synthetic", new Box(-1e9, 1e9, [dim]), new Box(-1e9, 1e9, [1])),
+        );
+        const t = 10_000;
+        let seed = 1;
+        for (let id = 0; id * t < rows; id++) {
+          const obs = new Float32Array((t + 1) * dim);
+          if (!("level" in options) && id % 2 === 0) {
+            for (let i = 0; i < obs.length; i++) {
+              seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+              obs[i] = seed / 2 ** 32;
+            }
+          }
+          for (let r = 0; r <= t; r++) obs[r * dim] = id * t + r;
+          await writer.writeEpisode(syntheticEpisode(id, t, obs, new Float32Array(t)));
+        }
+        await writer.close(noStats);
+        expect((await stat(path)).size).toBeGreaterThan(minBytes);
+        const dump = await dumpNpz(py, path, true);
+        expect(dump.testzip).toBeNull();
+        expect(dump.arrays.states).toMatchObject({
+          shape: [rows, dim],
+          first: [0, 1, 2],
+          last: [rows - 1, 0, 0],
+        });
+        expect(dump.arrays.next_states).toMatchObject({ shape: [rows, dim], first: [1, 2, 3] });
+        expect(dump.arrays.returns_to_go!.shape).toEqual([rows]);
+        await rm(path);
+      },
+      1_800_000,
+    );
+  }
 });
 
 withNumpy(`npz writer, deferred compression${skipNote}`, () => {
