@@ -159,7 +159,7 @@ async function writeArchive(
       const head = Buffer.concat([layout.localHeaders[k]!, prefixes[k]!]);
       await writeAll(out, head, layout.headerOffsets[k]!);
     }
-    const writes = new WritesInFlight(WRITES_IN_FLIGHT);
+    const writes = new WritesInFlight(WRITES_IN_FLIGHT, out);
     await fill(present, sinks, writes);
     for (const sink of sinks) await writes.add(sink.flush());
     await writes.drain();

@@ -10,6 +10,8 @@ const SINK_BYTES = 1 << 20;
  * page-cache copies then run on every core instead of one after another).
  */
 export const WRITES_IN_FLIGHT = 8;
+/** Settled sink writes between two background fdatasyncs of the archive (about 8 MiB). */
+const WRITEBACK_WRITES = 8;
 /** Pieces this long or longer are written from where they lie; shorter ones (and block headers) are copied together. */
 const VIEW_BYTES = 16 << 10;
 const STAGE_BYTES = 64 << 10;
@@ -118,26 +120,53 @@ export class MemberSink {
   }
 }
 
-/** Writes under way, at most `max`: adding one beyond waits for the oldest; the first failure is thrown. */
+/**
+ * Writes under way, at most `max`: adding one beyond waits for the oldest; the first
+ * failure is thrown. Given the file, it also starts an fdatasync of it in the background
+ * after every WRITEBACK_WRITES settled writes (sinks write about 1 MiB at a time), one at
+ * a time, so the archive's final fsync finds little left to write (errors are left to
+ * that fsync, which reports them).
+ */
 export class WritesInFlight {
   private readonly queue: Promise<void>[] = [];
   private failure: { readonly err: unknown } | undefined;
+  private settled = 0;
+  private syncing: Promise<void> | undefined;
 
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly file?: FileHandle,
+  ) {}
 
   async add(write: Promise<void>): Promise<void> {
     // Recorded at once: a later write may fail while an earlier one is awaited.
-    write.catch((err: unknown) => {
-      this.failure ??= { err };
-    });
+    write.then(
+      () => this.wrote(),
+      (err: unknown) => {
+        this.failure ??= { err };
+      },
+    );
     this.queue.push(write);
     while (this.queue.length > this.max) await this.queue.shift();
     if (this.failure) throw this.failure.err;
   }
 
+  /** Waits for every write (and a writeback under way). */
   async drain(): Promise<void> {
     while (this.queue.length > 0) await this.queue.shift();
+    await this.syncing;
     if (this.failure) throw this.failure.err;
+  }
+
+  private wrote(): void {
+    if (!this.file || ++this.settled < WRITEBACK_WRITES || this.syncing) return;
+    this.settled = 0;
+    this.syncing = this.file
+      .datasync()
+      .catch(() => undefined)
+      .finally(() => {
+        this.syncing = undefined;
+      });
   }
 }
 
