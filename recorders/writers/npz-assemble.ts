@@ -36,7 +36,10 @@ export interface AssembleOptions {
  */
 export type PieceRef =
   | { readonly raw: number; readonly at: number; readonly length: number }
-  | { readonly raw: number; readonly ranges: readonly (readonly [number, number])[] };
+  | { readonly raw: number; readonly ranges: readonly JournalRange[] };
+
+/** A run of the journal's bytes: [offset, length]. */
+export type JournalRange = readonly [number, number];
 
 /** A journal gap this small between a stored piece's ranges is read through (one read, not two). */
 const READ_THROUGH_BYTES = 64 << 10;
@@ -196,10 +199,7 @@ async function readExactly(fh: FileHandle, at: number, length: number): Promise<
 }
 
 /** The bytes of `ranges` of `fh`, ranges a short gap apart read together. */
-async function readRanges(
-  fh: FileHandle,
-  ranges: readonly (readonly [number, number])[],
-): Promise<Buffer[]> {
+async function readRanges(fh: FileHandle, ranges: readonly JournalRange[]): Promise<Buffer[]> {
   const out: Buffer[] = [];
   for (let i = 0; i < ranges.length; ) {
     const from = ranges[i]![0];

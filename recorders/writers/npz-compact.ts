@@ -1,6 +1,11 @@
 import type { FileHandle } from "node:fs/promises";
 import { open, unlink } from "node:fs/promises";
-import { type AssembleOptions, assembleNpzFromPieces, type PieceRef } from "./npz-assemble.js";
+import {
+  type AssembleOptions,
+  assembleNpzFromPieces,
+  type JournalRange,
+  type PieceRef,
+} from "./npz-assemble.js";
 import { CHUNK_BYTES, deflatePiece, type NpzCompression } from "./npz-compress.js";
 import { FileCursor, type JournalState, readRecord } from "./npz-journal.js";
 import { writeAll } from "./npz-member-sink.js";
@@ -15,15 +20,12 @@ const SPARE_PIECES = IN_FLIGHT_BYTES / CHUNK_BYTES;
 /** Journal bytes worth a background pass (smaller runs wait: a read per episode costs more than it saves). */
 const PASS_BYTES = 4 << 20;
 
-/** A journal range: [offset, length]. */
-type Range = readonly [number, number];
-
 /** A piece on its way: compressed (a Buffer) or to be stored (undefined). */
 interface Job {
   readonly member: number;
   /** The piece's bytes, in a buffer of the compactor's (back to `spare` once settled). */
   readonly data: Buffer;
-  readonly ranges: readonly Range[];
+  readonly ranges: readonly JournalRange[];
   readonly piece: Promise<Buffer | undefined>;
 }
 
@@ -36,7 +38,7 @@ interface Job {
  * background, and their pieces compressed on the pool (within the process-wide job
  * limit); compressed pieces are appended to `<path>.journal.z`, a spill file nobody
  * recovers (the journal stays the source of truth until close, and recovery removes a
- * stray one), while a piece the pool says to store (minSaving) stays where it is: the
+ * stray one), while a piece deflatePiece says to store (minSaving) stays where it is: the
  * compactor keeps its journal ranges, and the archive frames them at close. A crash
  * loses nothing.
  */
@@ -45,9 +47,8 @@ export class NpzCompactor {
   /** Each member's pieces so far, in order. */
   private readonly pieces: PieceRef[][] = NPZ_MEMBERS.map(() => []);
   /** Each member's piece being gathered: its bytes and their journal ranges. */
-  private readonly gathering: { buf: Buffer; used: number; ranges: Range[] }[] = NPZ_MEMBERS.map(
-    () => ({ buf: Buffer.alloc(0), used: 0, ranges: [] }),
-  );
+  private readonly gathering: { buf: Buffer; used: number; ranges: JournalRange[] }[] =
+    NPZ_MEMBERS.map(() => ({ buf: Buffer.alloc(0), used: 0, ranges: [] }));
   private readonly pending: Job[] = [];
   /** Piece buffers to reuse: fresh memory costs page faults and GC, a copy less. */
   private readonly spare: Buffer[] = [];
@@ -167,7 +168,11 @@ export class NpzCompactor {
     }
   }
 
-  private async submit(member: number, data: Buffer, ranges: readonly Range[]): Promise<void> {
+  private async submit(
+    member: number,
+    data: Buffer,
+    ranges: readonly JournalRange[],
+  ): Promise<void> {
     const how = { ...this.compression, strategy: NPZ_MEMBERS[member]!.strategy };
     const piece = deflatePiece(data, how, this.isClosing);
     // Awaited in order by settleOldest; if the compaction fails first, nobody will.
