@@ -2,19 +2,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { Box } from "../envs/core/spaces/box.js";
-import type { RecordedEpisode, RecordingContext } from "../recorders/types.js";
-import { SCHEMA_VERSION } from "../recorders/types.js";
+import type { RecordedEpisode } from "../recorders/types.js";
 import { shutdownH5Workers } from "../recorders/writers/h5-host.js";
 import type { H5Format } from "../recorders/writers/h5-journal.js";
 import { RecordSlab, recycleSlabs } from "../recorders/writers/h5-record.js";
 import { describeSpace } from "../recorders/writers/h5-spaces.js";
 import { H5Writer } from "../recorders/writers/h5-writer.js";
+import { ACT, OBS, STEPS, seed000Context, seed000EpisodeMeta } from "./seed000-shape.js";
 import { type PassRates, passRates } from "./stats.js";
-
-const OBS = 12;
-const ACT = 10;
-const STEPS = 50;
 
 /** A synthetic 50-step episode of seed 000's shape (12-float observations, 10-float actions). */
 function syntheticEpisode(k: number): RecordedEpisode {
@@ -25,25 +20,8 @@ function syntheticEpisode(k: number): RecordedEpisode {
   for (let i = STEPS - 1, acc = 0; i >= 0; i--) returnsToGo[i] = acc += rewards[i]!;
   const terminations = new Uint8Array(STEPS);
   terminations[STEPS - 1] = 1;
-  const now = new Date().toISOString();
   return {
-    meta: {
-      episodeId: k,
-      seed: k,
-      envId: "SDN-v0",
-      config: {},
-      policyId: "zeros",
-      subEnv: 0,
-      length: STEPS,
-      totalReturn: returnsToGo[0]!,
-      terminationReason: "terminated",
-      success: undefined,
-      trajectoryHash: "0".repeat(64),
-      schemaVersion: SCHEMA_VERSION,
-      startedAt: now,
-      endedAt: now,
-      resetInfo: {},
-    },
+    meta: seed000EpisodeMeta(k, "zeros", returnsToGo[0]!, "terminated"),
     observations,
     actions,
     rewards,
@@ -62,14 +40,7 @@ function syntheticEpisode(k: number): RecordedEpisode {
   };
 }
 
-const ctx: RecordingContext = {
-  envId: "SDN-v0",
-  config: {},
-  observationSpace: new Box(0, 1, [OBS], "float32"),
-  actionSpace: new Box(-1, 1, [ACT], "float32"),
-  policyId: "zeros",
-  metadata: {},
-};
+const ctx = seed000Context("zeros");
 
 /**
  * Transitions per second of an HDF5-based writer (default: the `hdf5`

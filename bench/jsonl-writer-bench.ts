@@ -2,22 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { Box } from "../envs/core/spaces/box.js";
 import type { RecordedEpisode, RecordingContext, TransitionRecord } from "../recorders/types.js";
 import { JsonlWriter } from "../recorders/writers/jsonl-writer.js";
+import { ACT, OBS, STEPS, seed000Context, seed000EpisodeMeta } from "./seed000-shape.js";
 
-const OBS = 12;
-const ACT = 10;
-const STEPS = 50;
-
-const context = (): RecordingContext => ({
-  envId: "SdnRouting-v0",
-  config: {},
-  observationSpace: new Box(0, 1, [OBS]),
-  actionSpace: new Box(-1, 1, [ACT]),
-  policyId: "random",
-  metadata: {},
-});
+const context = (): RecordingContext => seed000Context("random");
 
 /** Transitions per second the JSONL writer streams for seed 000's shape (12-float obs, 10-float action), close included. */
 export async function jsonlTransitionsPerSecond(
@@ -93,23 +82,7 @@ function episode(id: number, withColumns = false): RecordedEpisode {
   const random = (length: number, lo: number, hi: number) =>
     Float32Array.from({ length }, () => lo + Math.random() * (hi - lo));
   return {
-    meta: {
-      episodeId: id,
-      seed: 0,
-      envId: "SdnRouting-v0",
-      config: {},
-      policyId: "random",
-      subEnv: 0,
-      length: STEPS,
-      totalReturn: -25,
-      terminationReason: "truncated",
-      success: undefined,
-      trajectoryHash: "",
-      schemaVersion: "1.0.0",
-      startedAt: "",
-      endedAt: "",
-      resetInfo: {},
-    },
+    meta: seed000EpisodeMeta(id, "random", -25, "truncated"),
     observations: random(withColumns ? (STEPS + 1) * OBS : 0, 0, 1),
     actions: random(n * ACT, -1, 1),
     rewards: new Float64Array(n).fill(-0.5),

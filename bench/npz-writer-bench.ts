@@ -20,6 +20,7 @@ import {
   rowFlattener,
 } from "../recorders/writers/npz-members.js";
 import { npzWriterFactory } from "../recorders/writers/npz-writer.js";
+import { ACT, OBS, STEPS, seed000Context, seed000EpisodeMeta } from "./seed000-shape.js";
 import { type PassRates, passRates } from "./stats.js";
 
 /** What npzTransitionsPerSecond writes. */
@@ -52,10 +53,6 @@ export interface NpzBenchOptions {
   readonly compressionThreads?: number;
 }
 
-const OBS = 12;
-const ACT = 10;
-const STEPS = 50;
-
 function episode(id: number, policy: "random" | "zeros", rand: () => number): RecordedEpisode {
   const obs = new Float32Array((STEPS + 1) * OBS);
   if (policy === "random") {
@@ -73,23 +70,7 @@ function episode(id: number, policy: "random" | "zeros", rand: () => number): Re
   const truncations = new Uint8Array(STEPS);
   truncations[STEPS - 1] = 1;
   return {
-    meta: {
-      episodeId: id,
-      seed: id,
-      envId: "SDNEnv",
-      config: {},
-      policyId: policy,
-      subEnv: 0,
-      length: STEPS,
-      totalReturn: returnsToGo[0]!,
-      terminationReason: "truncated",
-      success: undefined,
-      trajectoryHash: "",
-      schemaVersion: "1.0.0",
-      startedAt: "",
-      endedAt: "",
-      resetInfo: {},
-    },
+    meta: seed000EpisodeMeta(id, policy, returnsToGo[0]!, "truncated"),
     observations: obs,
     actions,
     rewards,
@@ -236,14 +217,7 @@ export async function npzWriterRun(
   const count = Math.ceil((opts.transitions ?? 200_000) / STEPS);
   const episodes = benchEpisodes(count, opts.policy ?? "random");
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), "gymrpc-npz-bench-")));
-  const ctx: RecordingContext = {
-    envId: "SDNEnv",
-    config: {},
-    observationSpace: new Box(0, 1, [OBS]),
-    actionSpace: new Box(-1, 1, [ACT]),
-    policyId: "bench",
-    metadata: {},
-  };
+  const ctx = seed000Context("bench");
   const threads = npzCompressionThreads();
   if (opts.compressionThreads !== undefined) setNpzCompressionThreads(opts.compressionThreads);
   try {
