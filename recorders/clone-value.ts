@@ -33,3 +33,8 @@ export function copySuccess(info: Info): Info {
   if ("_success" in info) out._success = cloneValue(info._success as SpaceValue);
   return out as unknown as Info;
 }
+
+/** What a recording keeps of a step's info: a copy of it all, or (`whole` false) of `success` alone. */
+export function keptInfo(info: Info, whole: boolean): Info {
+  return whole ? copyInfo(info) : copySuccess(info);
+}

@@ -1,6 +1,6 @@
 import type { Info } from "../envs/core/env.js";
 import type { SpaceValue } from "../envs/core/spaces/space.js";
-import { copyInfo, copySuccess, NO_INFO } from "./clone-value.js";
+import { copyInfo, keptInfo, NO_INFO } from "./clone-value.js";
 import { type Columns, createColumns } from "./columns.js";
 import { buildEpisode } from "./episode-builder.js";
 import type {
@@ -94,7 +94,7 @@ export class EpisodeAssembler {
     this.terminations.push(terminated ? 1 : 0);
     this.truncations.push(truncated ? 1 : 0);
     // Envs may reuse their info objects and arrays: keep a copy of what this step said.
-    this.infos.push(this.keepInfos ? copyInfo(info) : copySuccess(info));
+    this.infos.push(keptInfo(info, this.keepInfos));
     this.policies.push(policy);
   }
 

@@ -9,7 +9,7 @@ import {
   type VectorResetResult,
   type VectorStepResult,
 } from "../envs/core/vector/vector-env.js";
-import { cloneValue, copyInfo, copySuccess, NO_INFO } from "./clone-value.js";
+import { cloneValue, keptInfo, NO_INFO } from "./clone-value.js";
 import { LoggedEpisode } from "./logged-episode.js";
 import type { Recorder } from "./recorder.js";
 import { StepLog } from "./step-log.js";
@@ -180,7 +180,7 @@ export class RecordingVectorEnv implements VectorEnv {
     const keepInfos = rec.keepsInfos;
     // The log keeps infos by reference: envs may reuse theirs, so non-empty ones are copied
     // (only `success`, for the stats, when the writer stores no infos).
-    const info = keepInfos ? copyInfo(r.info) : copySuccess(r.info);
+    const info = keptInfo(r.info, keepInfos);
     const k = log.push(r.observation, actions, r.reward, r.terminated, r.truncated, info, policy);
     const space = this.singleActionSpace;
     const streams = rec.streamsTransitions && before !== undefined;

@@ -136,7 +136,7 @@ export const EMPTY_SEGMENT: Segment = { parts: [], size: 0, rawSize: 0, crc: 0 }
 export interface NpzCompression {
   /** zlib level, 1-9 (0: stored blocks). */
   readonly level: number;
-  /** A piece whose sample saves less than this fraction is stored (see DeflatePool.deflateRaw); 0: never. */
+  /** A piece whose sample saves less than this fraction is stored (see worthDeflating); 0: never. */
   readonly minSaving: number;
 }
 
@@ -172,6 +172,11 @@ export function deflatePiece(
   );
 }
 
+/** deflatePiece's bytes, or `data` framed as stored blocks where it says to store it. */
+function deflateOrStore(data: Buffer, how: PieceCompression): Promise<Buffer> {
+  return deflatePiece(data, how).then((piece) => piece ?? storedBlocks(data));
+}
+
 /**
  * Compresses `data` on the pool's threads, CHUNK_BYTES at a time, each chunk an
  * independent deflate stream ended by a sync flush (byte-aligned, not final), so
@@ -181,8 +186,7 @@ export function deflatePiece(
 export async function deflateSegment(data: Buffer, how: PieceCompression): Promise<Segment> {
   const jobs: Promise<Buffer>[] = [];
   for (let o = 0; o < data.length; o += CHUNK_BYTES) {
-    const chunk = data.subarray(o, o + CHUNK_BYTES);
-    jobs.push(deflatePiece(chunk, how).then((piece) => piece ?? storedBlocks(chunk)));
+    jobs.push(deflateOrStore(data.subarray(o, o + CHUNK_BYTES), how));
   }
   let crc = 0;
   const parts: Buffer[] = [];
@@ -208,7 +212,7 @@ export async function nanSegment(rows: number, how: PieceCompression): Promise<S
   const raw = Buffer.from(new Float64Array(chunkRows).fill(Number.NaN).buffer);
   let full = nanChunks.get(key);
   if (!full) {
-    full = deflatePiece(raw, how).then((piece) => piece ?? storedBlocks(raw));
+    full = deflateOrStore(raw, how);
     nanChunks.set(key, full);
   }
   const part = await full;
