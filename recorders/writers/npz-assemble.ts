@@ -199,7 +199,10 @@ async function readExactly(fh: FileHandle, at: number, length: number): Promise<
 }
 
 /** The bytes of `ranges` of `fh`, ranges a short gap apart read together. */
-async function readRanges(fh: FileHandle, ranges: readonly JournalRange[]): Promise<Buffer[]> {
+export async function readRanges(
+  fh: FileHandle,
+  ranges: readonly JournalRange[],
+): Promise<Buffer[]> {
   const out: Buffer[] = [];
   for (let i = 0; i < ranges.length; ) {
     const from = ranges[i]![0];

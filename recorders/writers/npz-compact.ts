@@ -5,13 +5,27 @@ import {
   assembleNpzFromPieces,
   type JournalRange,
   type PieceRef,
+  readRanges,
 } from "./npz-assemble.js";
-import { CHUNK_BYTES, deflatePiece, type NpzCompression } from "./npz-compress.js";
-import { FileCursor, type JournalState, readRecord } from "./npz-journal.js";
+import {
+  CHUNK_BYTES,
+  deflatePiece,
+  deflateSampledPiece,
+  type NpzCompression,
+  PIECE_SAMPLE_BYTES,
+  takeSample,
+} from "./npz-compress.js";
+import {
+  FileCursor,
+  type JournalState,
+  type RecordMember,
+  readRecord,
+  segmentOffsetsV2,
+} from "./npz-journal.js";
 import { writeAll } from "./npz-member-sink.js";
 import { NPZ_MEMBERS } from "./npz-members.js";
 
-/** Raw bytes being compressed at once, at most: keeps the threadpool busy, bounds memory. */
+/** Bytes of pieces held for compression at once, at most: keeps the threadpool busy, bounds memory. */
 const IN_FLIGHT_BYTES = 32 << 20;
 
 /** Piece buffers kept for reuse at most (IN_FLIGHT_BYTES' worth). */
@@ -20,13 +34,36 @@ const SPARE_PIECES = IN_FLIGHT_BYTES / CHUNK_BYTES;
 /** Journal bytes worth a background pass (smaller runs wait: a read per episode costs more than it saves). */
 const PASS_BYTES = 4 << 20;
 
+/** A record just journaled, still in memory: its bytes, where it lies, its members. */
+export interface JournaledRecord {
+  /** Journal offset of its first byte. */
+  readonly at: number;
+  readonly bytes: Buffer;
+  readonly members: readonly RecordMember[];
+}
+
+/** A member's piece being gathered. */
+interface Gathering {
+  /** Bytes so far, and their journal ranges. */
+  used: number;
+  ranges: JournalRange[];
+  /** The whole piece's bytes, kept when the member's last piece was deflated (this one likely is too). */
+  full: Buffer | undefined;
+  /** Otherwise its judging sample, taken as the bytes go by (a stored piece is never copied). */
+  sample: Buffer | undefined;
+}
+
 /** A piece on its way: compressed (a Buffer) or to be stored (undefined). */
 interface Job {
   readonly member: number;
-  /** The piece's bytes, in a buffer of the compactor's (back to `spare` once settled). */
-  readonly data: Buffer;
+  readonly raw: number;
   readonly ranges: readonly JournalRange[];
+  /** Bytes this job holds (its piece or its sample), and the piece buffer to reuse once it settles. */
+  readonly held: number;
+  readonly buffer: Buffer | undefined;
   readonly piece: Promise<Buffer | undefined>;
+  /** Settles once the piece is placed (in order); never rejects (failures go to `failure`). */
+  settled: Promise<void>;
 }
 
 /**
@@ -34,22 +71,32 @@ interface Job {
  * .npz from the result at close. Each member is cut into pieces at every CHUNK_BYTES of
  * its own bytes, whatever the records' boundaries, so the archive depends on the data
  * alone (collector datasets are the same bytes however their episodes were batched).
- * Whole records are read back from the journal in passes of at least PASS_BYTES, in the
- * background, and their pieces compressed on the pool (within the process-wide job
- * limit); compressed pieces are appended to `<path>.journal.z`, a spill file nobody
- * recovers (the journal stays the source of truth until close, and recovery removes a
- * stray one), while a piece deflatePiece says to store (minSaving) stays where it is: the
- * compactor keeps its journal ranges, and the archive frames them at close. A crash
- * loses nothing.
+ * A record is taken as it is journaled, from memory (`advance` with the record), while
+ * the compactor keeps up; otherwise whole records are read back from the journal in
+ * passes of at least PASS_BYTES, in the background. Of a piece only its judging sample
+ * is copied, unless the member's last piece was deflated (then the whole piece, likely
+ * deflated again); a piece deflatePiece's rule says to store stays where it is: the
+ * compactor keeps its journal ranges, and the archive frames them at close. Pieces to
+ * deflate whose bytes were not kept are read back from the journal. Compressed pieces
+ * are appended to `<path>.journal.z`, a spill file nobody recovers (the journal stays
+ * the source of truth until close, and recovery removes a stray one). A crash loses
+ * nothing.
  */
 export class NpzCompactor {
   private readonly zPath: string;
   /** Each member's pieces so far, in order. */
   private readonly pieces: PieceRef[][] = NPZ_MEMBERS.map(() => []);
-  /** Each member's piece being gathered: its bytes and their journal ranges. */
-  private readonly gathering: { buf: Buffer; used: number; ranges: JournalRange[] }[] =
-    NPZ_MEMBERS.map(() => ({ buf: Buffer.alloc(0), used: 0, ranges: [] }));
+  private readonly gathering: Gathering[] = NPZ_MEMBERS.map(() => ({
+    used: 0,
+    ranges: [],
+    full: undefined,
+    sample: undefined,
+  }));
+  /** Whether each member's last piece was deflated. */
+  private readonly deflated: boolean[] = NPZ_MEMBERS.map(() => false);
+  /** Jobs not yet settled, oldest first, and the last one's `settled`. */
   private readonly pending: Job[] = [];
+  private tail: Promise<void> = Promise.resolve();
   /** Piece buffers to reuse: fresh memory costs page faults and GC, a copy less. */
   private readonly spare: Buffer[] = [];
   private inFlight = 0;
@@ -89,10 +136,31 @@ export class NpzCompactor {
     return new NpzCompactor(journal, out, path, dataStart, compression);
   }
 
-  /** The journal's whole records now end at `end`: compress them, in the background. */
-  advance(end: number): void {
+  /**
+   * The journal's whole records now end at `end`: compress them, in the background.
+   * `record`, the one just journaled (ending at `end`), is taken from memory (at once:
+   * its bytes may be reused after this returns) when every record before it is taken.
+   */
+  advance(end: number, record?: JournaledRecord): void {
     this.target = end;
-    if (this.pass || this.failure !== undefined || end - this.pos < PASS_BYTES) return;
+    if (this.failure !== undefined) return;
+    if (
+      record &&
+      !this.pass &&
+      record.at === this.pos &&
+      record.at + record.bytes.length === end &&
+      this.inFlight <= IN_FLIGHT_BYTES
+    ) {
+      const offsets = segmentOffsetsV2(record.members);
+      for (let i = 0; i < NPZ_MEMBERS.length; i++) {
+        const from = offsets[i]!;
+        const bytes = record.bytes.subarray(from, from + record.members[i]!.raw);
+        this.gather(i, bytes, record.at + from);
+      }
+      this.pos = end;
+      return;
+    }
+    if (this.pass || end - this.pos < PASS_BYTES) return;
     this.pass = this.run()
       .catch((err: unknown) => {
         this.failure ??= err;
@@ -115,10 +183,11 @@ export class NpzCompactor {
       while (this.pass) await this.pass;
       if (this.failure !== undefined) throw this.failure;
       await this.run();
-      for (const [i, g] of this.gathering.entries()) {
-        if (g.used > 0) await this.submit(i, g.buf.subarray(0, g.used), g.ranges);
+      for (let i = 0; i < NPZ_MEMBERS.length; i++) {
+        if (this.gathering[i]!.used > 0) this.submit(i);
       }
-      while (this.pending.length > 0) await this.settleOldest();
+      await this.tail;
+      if (this.failure !== undefined) throw this.failure;
       await assembleNpzFromPieces(this.journal, this.out, this.pieces, state, path, opts);
     } finally {
       await this.discard();
@@ -131,7 +200,7 @@ export class NpzCompactor {
     await unlink(this.zPath).catch(() => undefined);
   }
 
-  /** Takes the journal's whole records from `pos` up to `target`. */
+  /** Takes the journal's whole records from `pos` up to `target`, reading them back. */
   private async run(): Promise<void> {
     const to = this.target;
     // Every byte is copied out of the cursor's buffer, so it can read into the same one.
@@ -140,66 +209,84 @@ export class NpzCompactor {
       const rec = await readRecord(cur, 2);
       if (!rec) throw new Error(`journal unreadable at offset ${cur.pos}`);
       for (let i = 0; i < NPZ_MEMBERS.length; i++) {
-        await this.gather(i, rec.segments[i]!, rec.offsets[i]!);
+        this.gather(i, rec.segments[i]!, rec.offsets[i]!);
       }
       this.pos = cur.pos;
+      while (this.inFlight > IN_FLIGHT_BYTES) await this.pending[0]!.settled;
+      if (this.failure !== undefined) throw this.failure;
     }
   }
 
-  /** Adds a member's bytes (at journal offset `at`), compressing every whole piece. */
-  private async gather(member: number, bytes: Buffer, at: number): Promise<void> {
+  /** Adds a member's bytes (at journal offset `at`), handing every whole piece over. */
+  private gather(member: number, bytes: Buffer, at: number): void {
     const g = this.gathering[member]!;
     for (let seg = bytes; seg.length > 0; ) {
-      if (g.buf.length === 0) g.buf = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
+      if (g.used === 0) {
+        if (this.deflated[member]) g.full = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
+        else g.sample = Buffer.allocUnsafe(PIECE_SAMPLE_BYTES);
+      }
       const k = Math.min(CHUNK_BYTES - g.used, seg.length);
-      seg.copy(g.buf, g.used, 0, k);
+      if (g.full) seg.copy(g.full, g.used, 0, k);
+      else takeSample(g.sample!, seg.subarray(0, k), g.used, CHUNK_BYTES);
       g.used += k;
       g.ranges.push([at, k]);
       seg = seg.subarray(k);
       at += k;
-      if (g.used === CHUNK_BYTES) {
-        const full = g.buf;
-        const ranges = g.ranges;
-        g.buf = Buffer.alloc(0);
-        g.used = 0;
-        g.ranges = [];
-        await this.submit(member, full, ranges);
-      }
+      if (g.used === CHUNK_BYTES) this.submit(member);
     }
   }
 
-  private async submit(
-    member: number,
-    data: Buffer,
-    ranges: readonly JournalRange[],
-  ): Promise<void> {
+  /** Hands the member's piece gathered so far over to the pool, and starts gathering the next. */
+  private submit(member: number): void {
+    const g = this.gathering[member]!;
+    const { used: raw, ranges, full, sample } = g;
+    g.used = 0;
+    g.ranges = [];
+    g.full = undefined;
+    g.sample = undefined;
     const how = { ...this.compression, strategy: NPZ_MEMBERS[member]!.strategy };
-    const piece = deflatePiece(data, how, this.isClosing);
-    // Awaited in order by settleOldest; if the compaction fails first, nobody will.
+    const load = () => readRanges(this.journal, ranges).then((parts) => Buffer.concat(parts));
+    let piece: Promise<Buffer | undefined>;
+    if (full) piece = deflatePiece(full.subarray(0, raw), how, this.isClosing);
+    // A whole piece's sample was taken; a partial one (the last) is judged on its own length.
+    else if (raw === CHUNK_BYTES)
+      piece = deflateSampledPiece(raw, sample!, load, how, this.isClosing);
+    else piece = load().then((data) => deflatePiece(data, how, this.isClosing));
+    // Awaited in order by settle; if the compaction fails first, nobody will.
     piece.catch(() => undefined);
-    this.pending.push({ member, data, ranges, piece });
-    this.inFlight += data.length;
-    while (this.inFlight > IN_FLIGHT_BYTES) await this.settleOldest();
+    const held = full ? CHUNK_BYTES : PIECE_SAMPLE_BYTES;
+    const job: Job = { member, raw, ranges, held, buffer: full, piece, settled: this.tail };
+    job.settled = this.tail = this.tail
+      .then(() => this.settle(job))
+      .catch((err: unknown) => {
+        this.failure ??= err;
+      });
+    this.pending.push(job);
+    this.inFlight += held;
   }
 
-  /** Settles the oldest piece: compressed, appended to the spill file; stored, left in the journal. */
-  private async settleOldest(): Promise<void> {
-    const job = this.pending.shift()!;
-    const piece = await job.piece.finally(() => this.recycle(job.data));
-    const raw = job.data.length;
-    this.inFlight -= raw;
-    if (!piece) {
-      this.pieces[job.member]!.push({ raw, ranges: job.ranges });
-      return;
+  /** Places a piece (the oldest): compressed, appended to the spill file; stored, left in the journal. */
+  private async settle(job: Job): Promise<void> {
+    try {
+      if (this.failure !== undefined) throw this.failure;
+      const piece = await job.piece.finally(() => this.recycle(job.buffer));
+      this.deflated[job.member] = piece !== undefined;
+      if (!piece) {
+        this.pieces[job.member]!.push({ raw: job.raw, ranges: job.ranges });
+        return;
+      }
+      await writeAll(this.out, piece, this.end);
+      this.pieces[job.member]!.push({ raw: job.raw, at: this.end, length: piece.length });
+      this.end += piece.length;
+    } finally {
+      this.pending.shift();
+      this.inFlight -= job.held;
     }
-    await writeAll(this.out, piece, this.end);
-    this.pieces[job.member]!.push({ raw, at: this.end, length: piece.length });
-    this.end += piece.length;
   }
 
   /** Keeps a whole piece's buffer for the next piece (the job that read it has settled). */
-  private recycle(data: Buffer): void {
-    if (data.length === CHUNK_BYTES && data.byteOffset === 0 && this.spare.length < SPARE_PIECES) {
+  private recycle(data: Buffer | undefined): void {
+    if (data && data.length === CHUNK_BYTES && this.spare.length < SPARE_PIECES) {
       this.spare.push(data);
     }
   }

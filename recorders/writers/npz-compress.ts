@@ -44,25 +44,41 @@ const deflateRawPromise = (data: Buffer, opts: ZlibOptions) => pool.deflateRaw(d
 /** Slices of a piece deflated to judge it (minSaving), and their size: ~6% of a 1 MiB piece's work. */
 const SAMPLES = 4;
 const SAMPLE_BYTES = 16 << 10;
+/** Bytes of a judging sample (SAMPLES slices of a piece, back to back). */
+export const PIECE_SAMPLE_BYTES = SAMPLES * SAMPLE_BYTES;
 /** Pieces shorter than this are deflated unjudged (the sample would be most of them). */
-const JUDGED_BYTES = 4 * SAMPLES * SAMPLE_BYTES;
+const JUDGED_BYTES = 4 * PIECE_SAMPLE_BYTES;
+
+/** Distance between the starts of the sample's slices in a piece of `length` bytes. */
+function sampleStep(length: number): number {
+  return Math.floor((length - SAMPLE_BYTES) / (SAMPLES - 1));
+}
 
 /**
- * Whether deflate would shrink `data` by at least `minSaving`, judged from SAMPLES slices
- * spread over it (ZFS keeps a compressed block by the same kind of rule, 1/8): only the
- * sample goes to a pool thread, so a piece that will be stored is never copied there.
+ * Copies what `bytes`, lying at `at` in a piece of `length` bytes, holds of the piece's
+ * judging sample into `sample` (PIECE_SAMPLE_BYTES): a piece's sample can be taken as
+ * its bytes go by, without keeping them.
+ */
+export function takeSample(sample: Buffer, bytes: Buffer, at: number, length: number): void {
+  const step = sampleStep(length);
+  for (let i = 0; i < SAMPLES; i++) {
+    const from = Math.max(i * step, at);
+    const to = Math.min(i * step + SAMPLE_BYTES, at + bytes.length);
+    if (from < to) bytes.copy(sample, i * SAMPLE_BYTES + from - i * step, from - at, to - at);
+  }
+}
+
+/**
+ * Whether deflate would shrink a piece by at least `minSaving`, judged from its sample
+ * (SAMPLES slices spread over it; ZFS keeps a compressed block by the same kind of rule,
+ * 1/8): only the sample goes to a pool thread, so a piece that will be stored is never
+ * copied there.
  */
 async function worthDeflating(
-  data: Buffer,
+  sample: Buffer,
   opts: ZlibOptions,
   minSaving: number,
 ): Promise<boolean> {
-  if (!(minSaving > 0) || data.length < JUDGED_BYTES) return true;
-  const step = Math.floor((data.length - SAMPLE_BYTES) / (SAMPLES - 1));
-  const sample = Buffer.allocUnsafe(SAMPLES * SAMPLE_BYTES);
-  for (let i = 0; i < SAMPLES; i++) {
-    data.copy(sample, i * SAMPLE_BYTES, i * step, i * step + SAMPLE_BYTES);
-  }
   const z = await deflateRawPromise(sample, opts);
   return z.length <= sample.length * (1 - minSaving);
 }
@@ -87,13 +103,20 @@ function limit(closing: boolean): number {
   return loopIdle ? Math.max(threads, ALL_CORES) : threads;
 }
 
+/**
+ * A piece of `length` bytes deflated, or undefined when its sample says to store it:
+ * `load` gives its bytes (called only when they are deflated), `sample` its judging
+ * sample (only when judged: minSaving > 0 and JUDGED_BYTES or more).
+ */
 async function deflateRawAsync(
-  data: Buffer,
+  length: number,
+  load: () => Buffer | Promise<Buffer>,
+  sample: () => Buffer,
   opts: ZlibOptions,
   minSaving: number,
   closing: () => boolean = () => false,
 ): Promise<Buffer | undefined> {
-  if (data.length < SMALL_JOB) return deflateRawPromise(data, opts);
+  if (length < SMALL_JOB) return deflateRawPromise(await load(), opts);
   if (waiting.length > 0 || running >= limit(closing())) {
     await new Promise<void>((start) => {
       waiting.push({ closing, start });
@@ -102,9 +125,9 @@ async function deflateRawAsync(
     running++;
   }
   try {
-    return (await worthDeflating(data, opts, minSaving))
-      ? await deflateRawPromise(data, opts)
-      : undefined;
+    const judged = minSaving > 0 && length >= JUDGED_BYTES;
+    if (judged && !(await worthDeflating(sample(), opts, minSaving))) return undefined;
+    return await deflateRawPromise(await load(), opts);
   } finally {
     running--;
     startWaiting();
@@ -146,6 +169,17 @@ export interface PieceCompression extends NpzCompression {
   readonly strategy: number;
 }
 
+/** zlib's options for a piece (memLevel 9: twice the symbols per block of the default 8, ~15% faster on float data, same size). */
+function pieceOptions({ level, strategy }: PieceCompression): ZlibOptions {
+  return {
+    level,
+    strategy,
+    memLevel: 9,
+    finishFlush: constants.Z_SYNC_FLUSH,
+    chunkSize: OUT_BYTES,
+  };
+}
+
 /**
  * `data` as one independent raw-deflate piece ended by a sync flush (byte-aligned, not
  * final), compressed on the pool's threads within the process-wide job limit, or
@@ -154,22 +188,36 @@ export interface PieceCompression extends NpzCompression {
  */
 export function deflatePiece(
   data: Buffer,
-  { level, strategy, minSaving }: PieceCompression,
+  how: PieceCompression,
   closing?: () => boolean,
 ): Promise<Buffer | undefined> {
+  const sample = () => {
+    const out = Buffer.allocUnsafe(PIECE_SAMPLE_BYTES);
+    takeSample(out, data, 0, data.length);
+    return out;
+  };
   return deflateRawAsync(
-    data,
-    {
-      level,
-      strategy,
-      // Twice the symbols per block of the default 8: ~15% faster on float data, same size.
-      memLevel: 9,
-      finishFlush: constants.Z_SYNC_FLUSH,
-      chunkSize: OUT_BYTES,
-    },
-    minSaving,
+    data.length,
+    () => data,
+    sample,
+    pieceOptions(how),
+    how.minSaving,
     closing,
   );
+}
+
+/**
+ * deflatePiece for a piece of `length` bytes that are not at hand: judged on `sample`
+ * (takeSample's), its bytes `load`ed only when it is to be deflated.
+ */
+export function deflateSampledPiece(
+  length: number,
+  sample: Buffer,
+  load: () => Promise<Buffer>,
+  how: PieceCompression,
+  closing?: () => boolean,
+): Promise<Buffer | undefined> {
+  return deflateRawAsync(length, load, () => sample, pieceOptions(how), how.minSaving, closing);
 }
 
 /** deflatePiece's bytes, or `data` framed as stored blocks where it says to store it. */

@@ -121,6 +121,17 @@ export function sealRecordV2(record: Buffer): void {
   record.writeUInt32LE(crcOf(record.subarray(RECORD_HEAD, RECORD_PREFIX_V2)), 8);
 }
 
+/** Where each member's segment starts in a version 2 record of these members (offsets from the record's start). */
+export function segmentOffsetsV2(members: readonly RecordMember[]): number[] {
+  const offsets: number[] = [];
+  let o = RECORD_PREFIX_V2;
+  for (const m of members) {
+    offsets.push(o);
+    o += pad8(m.raw);
+  }
+  return offsets;
+}
+
 /**
  * The bytes of a version 1 record (prefix, then the segment parts to write after it).
  * `checksum` false leaves the CRC 0: for scratch journals nobody recovers (npz-compact.ts).

@@ -327,11 +327,16 @@ export class NpzWriter implements DatasetWriter {
   /** Moves the journal's end and totals past a written record. */
   private advance(prepared: PreparedBatch): void {
     if (prepared.rows === 0) return;
+    const at = this.end;
     this.end += prepared.bytes;
     this.rows += prepared.rows;
     this.episodes += prepared.episodes;
     addRecord(this.totals, prepared.members);
-    this.compactor?.advance(this.end);
+    // A raw record is one buffer, still intact here: the compactor takes it from memory.
+    const [bytes, ...more] = prepared.buffers;
+    const record =
+      bytes && more.length === 0 ? { at, bytes, members: prepared.members } : undefined;
+    this.compactor?.advance(this.end, record);
   }
 
   private fail(batch: readonly Pending[], err: unknown): void {

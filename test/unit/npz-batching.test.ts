@@ -2,9 +2,10 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Box } from "../../envs/core/spaces/box.js";
 import type { RecordedEpisode } from "../../recorders/types.js";
+import { NpzCompactor } from "../../recorders/writers/npz-compact.js";
 import { type NpzWriterOptions, npzWriterFactory } from "../../recorders/writers/npz-writer.js";
 import { testContext } from "../helpers/memory-recorder.js";
 import { syntheticEpisode } from "../helpers/npz-episodes.js";
@@ -44,13 +45,36 @@ function episodes(): RecordedEpisode[] {
   });
 }
 
+/**
+ * 300 episodes of 60 steps: states and next_states span 4 full 1 MiB pieces and a part;
+ * the first 200 episodes' observations are coarse (deflate shrinks them by far more than
+ * 1/8), the rest sin() noise (under 1/8): pieces of both kinds, and one that mixes them.
+ */
+function mixedEpisodes(): RecordedEpisode[] {
+  return Array.from({ length: 300 }, (_, id) => {
+    const obs = Float32Array.from({ length: 61 * OBS }, (_, i) =>
+      id < 200 ? Math.round(Math.sin(id * 1000 + i) * 2) / 2 : Math.sin(id * 1000 + i),
+    );
+    return syntheticEpisode(
+      id,
+      60,
+      obs,
+      Float32Array.from({ length: 60 }, (_, i) => i % 3),
+    );
+  });
+}
+
 /** Records the episodes with `options`, one awaited write at a time or all handed over at once. */
-async function record(name: string, options: NpzWriterOptions, serial: boolean): Promise<Buffer> {
+async function record(
+  name: string,
+  options: NpzWriterOptions,
+  serial: boolean,
+  eps: RecordedEpisode[] = episodes(),
+): Promise<Buffer> {
   const path = join(dir, `${name}.npz`);
   const ctx = testContext("synthetic", new Box(-1, 1, [OBS]), new Box(0, 3, [1]));
   const writer = await npzWriterFactory(options)(path, ctx);
   expect(writer.batchInvariant).toBe(options.deferCompression !== false || options.level === 0);
-  const eps = episodes();
   if (serial) for (const ep of eps) await writer.writeEpisode(ep);
   else await Promise.all(eps.map((ep) => writer.writeEpisode(ep)));
   await writer.close(noStats);
@@ -118,6 +142,41 @@ describe("npz archives do not depend on how episodes were batched", () => {
     },
     60_000,
   );
+
+  it("the compactor takes records from memory or reads them back from the journal: the same bytes", async () => {
+    const fromMemory = await record("memory", {}, true, mixedEpisodes());
+    // Every other record withheld: those are read back from the journal, and the records
+    // after one (out of order for memory) wait for the read too.
+    const advance = NpzCompactor.prototype.advance;
+    let n = 0;
+    const spy = vi.spyOn(NpzCompactor.prototype, "advance").mockImplementation(function (
+      this: NpzCompactor,
+      end,
+      rec,
+    ) {
+      advance.call(this, end, n++ % 2 === 0 ? rec : undefined);
+    });
+    try {
+      const mixed = await record("mixed", {}, true, mixedEpisodes());
+      expect(n).toBeGreaterThanOrEqual(300);
+      expect(mixed.equals(fromMemory)).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
+    const stored = await record("stored", { level: 0 }, true, mixedEpisodes());
+    // Coarse pieces were deflated, noisy ones stored (framing: a little over raw).
+    expect(fromMemory.length).toBeLessThan(stored.length * 0.8);
+    if ("python" in found) {
+      const [a, b] = await Promise.all([
+        dumpNpz(found.python, join(dir, "memory.npz")),
+        dumpNpz(found.python, join(dir, "stored.npz")),
+      ]);
+      expect(a.arrays.states!.shape).toEqual([18_000, OBS]);
+      for (const name of Object.keys(b.arrays)) {
+        expect(bytesOf(a.arrays[name]).equals(bytesOf(b.arrays[name]))).toBe(true);
+      }
+    }
+  }, 60_000);
 
   it("refuses a minSaving outside [0, 1)", async () => {
     const ctx = testContext("synthetic", new Box(-1, 1, [OBS]), new Box(0, 3, [1]));

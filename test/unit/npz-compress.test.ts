@@ -1,7 +1,13 @@
 import { promisify } from "node:util";
 import { constants, deflateRaw, inflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { deflatePiece, deflateSegment } from "../../recorders/writers/npz-compress.js";
+import {
+  deflatePiece,
+  deflateSampledPiece,
+  deflateSegment,
+  PIECE_SAMPLE_BYTES,
+  takeSample,
+} from "../../recorders/writers/npz-compress.js";
 
 const zlib = promisify(deflateRaw);
 const how = { level: 1, strategy: constants.Z_RLE, minSaving: 0.125 };
@@ -49,5 +55,40 @@ describe("deflatePiece with minSaving", () => {
     expect(seg.size).toBeGreaterThan(floats.length);
     const stream = Buffer.concat([...seg.parts, Buffer.from([0x03, 0x00])]);
     expect(inflateRawSync(stream).equals(floats)).toBe(true);
+  });
+
+  it("a sample taken as a piece's bytes go by, in any cuts, is the sample of the whole piece", () => {
+    const floats = noise();
+    const whole = Buffer.alloc(PIECE_SAMPLE_BYTES);
+    takeSample(whole, floats, 0, floats.length);
+    expect(whole.equals(Buffer.alloc(PIECE_SAMPLE_BYTES))).toBe(false);
+    for (const cut of [1, 4095, 16_384, 100_000, 700_001]) {
+      const bit = Buffer.alloc(PIECE_SAMPLE_BYTES);
+      for (let at = 0; at < floats.length; at += cut) {
+        takeSample(bit, floats.subarray(at, at + cut), at, floats.length);
+      }
+      expect(bit.equals(whole)).toBe(true);
+    }
+  });
+
+  it("deflateSampledPiece loads a piece's bytes only to deflate them", async () => {
+    const runs = Buffer.from(Float32Array.from({ length: 1 << 18 }, (_, i) => i >> 10).buffer);
+    for (const [data, loads] of [
+      [noise(), 0],
+      [runs, 1],
+    ] as const) {
+      const sample = Buffer.alloc(PIECE_SAMPLE_BYTES);
+      takeSample(sample, data, 0, data.length);
+      let loaded = 0;
+      const load = async () => {
+        loaded++;
+        return data;
+      };
+      const piece = await deflateSampledPiece(data.length, sample, load, how);
+      expect(loaded).toBe(loads);
+      expect(piece === undefined ? undefined : piece.equals(await zlib(data, zlibOpts))).toBe(
+        loads === 0 ? undefined : true,
+      );
+    }
   });
 });
