@@ -184,19 +184,32 @@ export function fillColumns(
     obs.write(ep.observations, 0, t, cols.states, row);
     obs.write(ep.observations, 1, t, cols.next, row);
     act.write(ep.actions, 0, t, cols.actions, row);
-    cols.rewards.set(ep.rewards.subarray(0, t), row);
-    cols.terminals.set(ep.terminations.subarray(0, t), row);
-    cols.timeouts.set(ep.truncations.subarray(0, t), row);
+    narrowInto(cols.rewards, ep.rewards, row, t);
+    copyInto(cols.terminals, ep.terminations, row, t);
+    copyInto(cols.timeouts, ep.truncations, row, t);
     const last = row + t - 1;
     if (CUT_SHORT.has(ep.meta.terminationReason) && !cols.terminals[last]) {
       cols.timeouts[last] = 1;
     }
     cols.ids.fill(BigInt(ep.meta.episodeId), row, row + t);
-    cols.rtg.set(ep.returnsToGo.subarray(0, t), row);
+    narrowInto(cols.rtg, ep.returnsToGo, row, t);
     cols.behavior?.set(ep.policy.behaviorProb.subarray(0, t), row);
     row += t;
   }
   return { rows: row - first, episodes: nonEmpty };
+}
+
+/** Copies the first `n` bytes of `src` into `out` at `at` (no view made when `src` is exactly that long). */
+function copyInto(out: Uint8Array, src: Uint8Array, at: number, n: number): void {
+  out.set(src.length === n ? src : src.subarray(0, n), at);
+}
+
+/**
+ * Copies the first `n` float64s of `src` into float32 `out` at `at`: a loop, as
+ * TypedArray.prototype.set converting between element types runs several times slower.
+ */
+function narrowInto(out: Float32Array, src: Float64Array, at: number, n: number): void {
+  for (let i = 0; i < n; i++) out[at + i] = src[i]!;
 }
 
 /**
