@@ -1,5 +1,6 @@
 import { type FileHandle, open, rename, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
+import { CHUNK_BYTES } from "./npz-compress.js";
 import { FileCursor, type JournalState, readRecord } from "./npz-journal.js";
 import {
   MemberSink,
@@ -9,6 +10,7 @@ import {
   writeAll,
 } from "./npz-member-sink.js";
 import { BEHAVIOR_MEMBER, memberWidth, NPZ_MEMBERS } from "./npz-members.js";
+import { PieceBuffers, readPieceInto } from "./npz-piece-reader.js";
 import {
   crc32Combine,
   crcOf,
@@ -40,9 +42,6 @@ export type PieceRef =
 
 /** A run of the journal's bytes: [offset, length]. */
 export type JournalRange = readonly [number, number];
-
-/** A journal gap this small between a stored piece's ranges is read through (one read, not two). */
-const READ_THROUGH_BYTES = 64 << 10;
 
 /**
  * Writes `path` as an .npz of the journal's records up to `state.end`, atomically:
@@ -77,7 +76,8 @@ export async function assembleNpz(
 /**
  * Writes `path` (atomically, as assembleNpz) from each member's pieces in order (`pieces`,
  * indexed like NPZ_MEMBERS): compressed ones read from `spill`, stored ones from the raw
- * `journal` whose totals `state` holds, framed as stored blocks.
+ * `journal` whose totals `state` holds, framed as stored blocks. Each piece is read into a
+ * recycled buffer as it lies in the archive (readPieceInto) and written from it.
  */
 export async function assembleNpzFromPieces(
   journal: FileHandle,
@@ -89,21 +89,21 @@ export async function assembleNpzFromPieces(
 ): Promise<void> {
   const body = (i: number) =>
     (pieces[i] ?? []).reduce((n, p) => n + ("at" in p ? p.length : storedSize(p.raw)), 0);
-  await writeArchive(state, body, false, path, opts, async (present, sinks, writes) => {
+  await writeArchive(state, body, false, path, opts, async (present, sinks, writes, out) => {
+    const buffers = new PieceBuffers(storedSize(CHUNK_BYTES), WRITES_IN_FLIGHT + 1);
     for (let k = 0; k < present.length; k++) {
-      const sink = sinks[k]!;
       for (const piece of pieces[present[k]!] ?? []) {
         opts.signal?.throwIfAborted();
-        if ("at" in piece) {
-          const full = sink.put(await readExactly(spill, piece.at, piece.length));
-          if (full) await writes.add(full);
-          continue;
+        const buf = await buffers.take("at" in piece ? piece.length : storedSize(piece.raw));
+        let bytes: Buffer;
+        try {
+          bytes = await readPieceInto(buf, piece, journal, spill);
+        } catch (err) {
+          buffers.give(buf);
+          throw err;
         }
-        sink.frame(piece.raw);
-        for (const data of await readRanges(journal, piece.ranges)) {
-          const full = sink.put(data);
-          if (full) await writes.add(full);
-        }
+        const at = sinks[k]!.skip(bytes.length);
+        await writes.add(writeAll(out, bytes, at).finally(() => buffers.give(buf)));
       }
     }
   });
@@ -120,7 +120,12 @@ async function writeArchive(
   rawFramed: boolean,
   path: string,
   opts: AssembleOptions,
-  fill: (present: number[], sinks: MemberSink[], writes: WritesInFlight) => Promise<void>,
+  fill: (
+    present: number[],
+    sinks: MemberSink[],
+    writes: WritesInFlight,
+    out: FileHandle,
+  ) => Promise<void>,
 ): Promise<void> {
   const { obsDim, actDim } = state.info;
   const present = NPZ_MEMBERS.map((_, i) => i).filter(
@@ -163,7 +168,7 @@ async function writeArchive(
       await writeAll(out, head, layout.headerOffsets[k]!);
     }
     const writes = new WritesInFlight(WRITES_IN_FLIGHT, out);
-    await fill(present, sinks, writes);
+    await fill(present, sinks, writes, out);
     for (const sink of sinks) await writes.add(sink.flush());
     await writes.drain();
     for (let k = 0; k < present.length; k++) {
@@ -185,40 +190,4 @@ async function writeArchive(
   await out.close();
   await rename(tmp, path);
   await syncDir(dirname(path));
-}
-
-/** `length` bytes of `fh` at `at` (a fresh buffer: a write in flight may hold it). */
-async function readExactly(fh: FileHandle, at: number, length: number): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(length);
-  for (let got = 0; got < length; ) {
-    const { bytesRead } = await fh.read(buf, got, length - got, at + got);
-    if (bytesRead === 0) throw new Error(`file ends before offset ${at + length}`);
-    got += bytesRead;
-  }
-  return buf;
-}
-
-/** The bytes of `ranges` of `fh`, ranges a short gap apart read together. */
-export async function readRanges(
-  fh: FileHandle,
-  ranges: readonly JournalRange[],
-): Promise<Buffer[]> {
-  const out: Buffer[] = [];
-  for (let i = 0; i < ranges.length; ) {
-    const from = ranges[i]![0];
-    let j = i + 1;
-    while (j < ranges.length) {
-      const [prevAt, prevLen] = ranges[j - 1]!;
-      if (ranges[j]![0] - (prevAt + prevLen) > READ_THROUGH_BYTES) break;
-      j++;
-    }
-    const [lastAt, lastLen] = ranges[j - 1]!;
-    const span = await readExactly(fh, from, lastAt + lastLen - from);
-    for (let r = i; r < j; r++) {
-      const [at, len] = ranges[r]!;
-      out.push(span.subarray(at - from, at - from + len));
-    }
-    i = j;
-  }
-  return out;
 }

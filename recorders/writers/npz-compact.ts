@@ -5,7 +5,6 @@ import {
   assembleNpzFromPieces,
   type JournalRange,
   type PieceRef,
-  readRanges,
 } from "./npz-assemble.js";
 import {
   CHUNK_BYTES,
@@ -24,6 +23,7 @@ import {
 } from "./npz-journal.js";
 import { writeAll } from "./npz-member-sink.js";
 import { NPZ_MEMBERS } from "./npz-members.js";
+import { readRangesInto } from "./npz-piece-reader.js";
 
 /** Bytes of pieces held for compression at once, at most: keeps the threadpool busy, bounds memory. */
 const IN_FLIGHT_BYTES = 32 << 20;
@@ -61,6 +61,8 @@ interface Job {
   /** Bytes this job holds (its piece or its sample), and the piece buffer to reuse once it settles. */
   readonly held: number;
   readonly buffer: Buffer | undefined;
+  /** The buffer its bytes were read back into, if they were. */
+  readonly loaded: { readonly buffer?: Buffer };
   readonly piece: Promise<Buffer | undefined>;
   /** Settles once the piece is placed (in order); never rejects (failures go to `failure`). */
   settled: Promise<void>;
@@ -245,7 +247,14 @@ export class NpzCompactor {
     g.full = undefined;
     g.sample = undefined;
     const how = { ...this.compression, strategy: NPZ_MEMBERS[member]!.strategy };
-    const load = () => readRanges(this.journal, ranges).then((parts) => Buffer.concat(parts));
+    // Read back into a recycled piece buffer (freed with the job's).
+    const loaded: { buffer?: Buffer } = {};
+    const load = async () => {
+      const buf = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
+      loaded.buffer = buf;
+      await readRangesInto(this.journal, ranges, [buf.subarray(0, raw)]);
+      return buf.subarray(0, raw);
+    };
     let piece: Promise<Buffer | undefined>;
     if (full) piece = deflatePiece(full.subarray(0, raw), how, this.isClosing);
     // A whole piece's sample was taken; a partial one (the last) is judged on its own length.
@@ -255,7 +264,7 @@ export class NpzCompactor {
     // Awaited in order by settle; if the compaction fails first, nobody will.
     piece.catch(() => undefined);
     const held = full ? CHUNK_BYTES : PIECE_SAMPLE_BYTES;
-    const job: Job = { member, raw, ranges, held, buffer: full, piece, settled: this.tail };
+    const job: Job = { member, raw, ranges, held, buffer: full, loaded, piece, settled: this.tail };
     job.settled = this.tail = this.tail
       .then(() => this.settle(job))
       .catch((err: unknown) => {
@@ -269,7 +278,10 @@ export class NpzCompactor {
   private async settle(job: Job): Promise<void> {
     try {
       if (this.failure !== undefined) throw this.failure;
-      const piece = await job.piece.finally(() => this.recycle(job.buffer));
+      const piece = await job.piece.finally(() => {
+        this.recycle(job.buffer);
+        this.recycle(job.loaded.buffer);
+      });
       this.deflated[job.member] = piece !== undefined;
       if (!piece) {
         this.pieces[job.member]!.push({ raw: job.raw, ranges: job.ranges });

@@ -51,6 +51,16 @@ export class MemberSink {
     if (n > 0) this.rawLeft = n;
   }
 
+  /** Moves past `n` bytes the caller writes itself (nothing may be gathered): their offset. */
+  skip(n: number): number {
+    if (this.bytes > 0 || this.rawLeft !== undefined) {
+      throw new Error("bytes gathered before a run written elsewhere");
+    }
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+
   /** Adds `data`; a promise when that filled the sink and it writes (`data` must stay unchanged until it settles). */
   put(data: Buffer): Promise<void> | undefined {
     if (this.rawLeft === undefined) {
