@@ -47,7 +47,11 @@ interface Gathering {
   /** Bytes so far, and their journal ranges. */
   used: number;
   ranges: JournalRange[];
-  /** The whole piece's bytes, kept when the member's last piece was deflated (this one likely is too). */
+  /**
+   * The whole piece's bytes, kept when the member's last piece was deflated (this one likely
+   * is too), and always for a scalar member (a few bytes per row: its piece is most often
+   * the last, partial one, compressed at close, where reading it back would wait).
+   */
   full: Buffer | undefined;
   /** Otherwise its judging sample, taken as the bytes go by (a stored piece is never copied). */
   sample: Buffer | undefined;
@@ -224,8 +228,9 @@ export class NpzCompactor {
     const g = this.gathering[member]!;
     for (let seg = bytes; seg.length > 0; ) {
       if (g.used === 0) {
-        if (this.deflated[member]) g.full = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
-        else g.sample = Buffer.allocUnsafe(PIECE_SAMPLE_BYTES);
+        if (this.deflated[member] || NPZ_MEMBERS[member]!.width === 1) {
+          g.full = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
+        } else g.sample = Buffer.allocUnsafe(PIECE_SAMPLE_BYTES);
       }
       const k = Math.min(CHUNK_BYTES - g.used, seg.length);
       if (g.full) seg.copy(g.full, g.used, 0, k);
