@@ -190,21 +190,43 @@ export async function writeAll(fh: FileHandle, data: Buffer, position: number): 
   }
 }
 
+/** Drops the first `n` bytes of `buffers`, in place: what a short vectored read or write leaves to do. */
+function dropBytes(buffers: Buffer[], n: number): void {
+  while (buffers.length > 0 && n >= buffers[0]!.length) n -= buffers.shift()!.length;
+  if (n > 0) buffers[0] = buffers[0]!.subarray(n);
+}
+
+/**
+ * Runs a vectored read or write, `op` (bytes moved), over every buffer from `position` on,
+ * resuming after short ones; one that moves nothing throws `stuck(position)`.
+ */
+export async function transferAll(
+  op: (buffers: Buffer[], position: number) => Promise<number>,
+  buffers: readonly Buffer[],
+  position: number,
+  stuck: (position: number) => Error,
+): Promise<void> {
+  const rest = buffers.filter((b) => b.length > 0);
+  while (rest.length > 0) {
+    const moved = await op(rest.slice(0, 512), position);
+    if (moved <= 0) throw stuck(position);
+    position += moved;
+    dropBytes(rest, moved);
+  }
+}
+
 /** Writes every buffer at `position` onwards, resuming after short writes. */
-export async function writevAll(
+export function writevAll(
   fh: FileHandle,
   buffers: readonly Buffer[],
   position: number,
 ): Promise<void> {
-  const rest = buffers.filter((b) => b.length > 0);
-  while (rest.length > 0) {
-    const { bytesWritten } = await fh.writev(rest.slice(0, 512), position);
-    if (bytesWritten <= 0) throw new Error("write made no progress");
-    position += bytesWritten;
-    let skip = bytesWritten;
-    while (rest.length > 0 && skip >= rest[0]!.length) skip -= rest.shift()!.length;
-    if (skip > 0) rest[0] = rest[0]!.subarray(skip);
-  }
+  return transferAll(
+    (bufs, at) => fh.writev(bufs, at).then((r) => r.bytesWritten),
+    buffers,
+    position,
+    () => new Error("write made no progress"),
+  );
 }
 
 /** writevAll, synchronously on file descriptor `fd` (for small writes where a threadpool trip costs more). */
@@ -214,9 +236,7 @@ export function writevAllSync(fd: number, buffers: readonly Buffer[], position: 
     const bytesWritten = writevSync(fd, rest.slice(0, 512), position);
     if (bytesWritten <= 0) throw new Error("write made no progress");
     position += bytesWritten;
-    let skip = bytesWritten;
-    while (rest.length > 0 && skip >= rest[0]!.length) skip -= rest.shift()!.length;
-    if (skip > 0) rest[0] = rest[0]!.subarray(skip);
+    dropBytes(rest, bytesWritten);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { FileHandle } from "node:fs/promises";
 import type { JournalRange, PieceRef } from "./npz-assemble.js";
+import { transferAll } from "./npz-member-sink.js";
 import {
   STORED_BLOCK_OVERHEAD,
   STORED_MAX,
@@ -9,8 +10,8 @@ import {
 
 /** A journal gap this small between a piece's ranges is read through (one read, not two). */
 const READ_THROUGH_BYTES = 64 << 10;
-/** Buffers one readv takes at most (Linux's IOV_MAX). */
-const MAX_IOV = 1024;
+/** Buffers one readv of a span takes at most (transferAll passes 512 at a time). */
+const MAX_IOV = 512;
 
 /**
  * Buffers of `size` bytes for pieces, recycled: the kernel fills a fresh buffer page by
@@ -125,18 +126,15 @@ export async function readRangesInto(
 }
 
 /** Fills every buffer from `position` on, resuming after short reads; the file ending first is an error. */
-export async function readvAll(
+export function readvAll(
   fh: FileHandle,
   buffers: readonly Buffer[],
   position: number,
 ): Promise<void> {
-  const rest = buffers.filter((b) => b.length > 0);
-  while (rest.length > 0) {
-    const { bytesRead } = await fh.readv(rest.slice(0, MAX_IOV), position);
-    if (bytesRead <= 0) throw new Error(`file ends before offset ${position + 1}`);
-    position += bytesRead;
-    let skip = bytesRead;
-    while (rest.length > 0 && skip >= rest[0]!.length) skip -= rest.shift()!.length;
-    if (skip > 0) rest[0] = rest[0]!.subarray(skip);
-  }
+  return transferAll(
+    (bufs, at) => fh.readv(bufs, at).then((r) => r.bytesRead),
+    buffers,
+    position,
+    (at) => new Error(`file ends before offset ${at + 1}`),
+  );
 }
