@@ -59,69 +59,8 @@ function writeFlat(o: JsonSink, arr: TypedArray, offset: number, n: number): voi
 
 /** A value of `space` as JSON: tensors as (nested) lists, Discrete as an integer, Dict as an object. */
 export function writeSpaceValue(o: JsonSink, space: Space, value: SpaceValue): void {
-  writerOf(space)(o, value);
-}
-
-type Writer = (o: JsonSink, value: SpaceValue) => void;
-
-// One writer per space, built once: keys encoded and dispatch decided ahead of the
-// hot path (a recorder writes every transition's state and next_state).
-const writers = new WeakMap<Space, Writer>();
-
-function writerOf(space: Space): Writer {
-  let f = writers.get(space);
-  if (!f) {
-    f = compileWriter(space);
-    writers.set(space, f);
-  }
-  return f;
-}
-
-function compileWriter(space: Space): Writer {
-  switch (space.kind) {
-    case "dict": {
-      const keys = [...(space as Dict).spaces.keys()];
-      const prefixes = keys.map((k, i) => keyBytes(k, i > 0));
-      // Sub-writers looked up now, not per value (a WeakMap lookup per entry adds up).
-      const subs = [...(space as Dict).spaces.values()].map(writerOf);
-      return (o, value) => {
-        const v = value as Record<string, SpaceValue>;
-        o.byte(LBRACE);
-        for (let i = 0; i < subs.length; i++) {
-          o.raw(prefixes[i]!);
-          subs[i]!(o, v[keys[i]!]!);
-        }
-        o.byte(RBRACE);
-      };
-    }
-    case "tuple": {
-      const subs = (space as Tuple).spaces.map(writerOf);
-      return (o, value) => {
-        const v = value as SpaceValue[];
-        o.byte(LBRACKET);
-        for (let i = 0; i < subs.length; i++) {
-          if (i > 0) o.byte(COMMA);
-          subs[i]!(o, v[i]!);
-        }
-        o.byte(RBRACKET);
-      };
-    }
-    case "text":
-      return (o, value) => o.string(value as string);
-    case "discrete":
-      return (o, value) =>
-        o.number(typeof value === "number" ? value : Number((value as TypedArray)[0]));
-    default: {
-      const shape = space.shape ?? [];
-      if (shape.length === 0) return (o, value) => writeElement(o, value as TypedArray, 0);
-      if (shape.length === 1) {
-        const n = shape[0]!;
-        return (o, value) => writeFlat(o, value as TypedArray, 0, n);
-      }
-      const size = shapeSize(shape);
-      return (o, value) => writeTensor(o, value as TypedArray, shape, 0, 0, size);
-    }
-  }
+  // A single value is row 0 of itself (the row writers take a lone number or string too).
+  rowWriterOf(space)(o, value, 0);
 }
 
 /** Row `row` of a batched value of `space` (as `space.batch(n)` lays it out) as JSON, without taking the row out. */
@@ -131,6 +70,8 @@ export function writeSpaceRow(o: JsonSink, space: Space, batch: SpaceValue, row:
 
 type RowWriter = (o: JsonSink, batch: SpaceValue, row: number) => void;
 
+// One writer per space, built once: keys encoded and dispatch decided ahead of the
+// hot path (a recorder writes every transition's state and next_state).
 const rowWriters = new WeakMap<Space, RowWriter>();
 
 function rowWriterOf(space: Space): RowWriter {
@@ -147,6 +88,7 @@ function compileRowWriter(space: Space): RowWriter {
     case "dict": {
       const keys = [...(space as Dict).spaces.keys()];
       const prefixes = keys.map((k, i) => keyBytes(k, i > 0));
+      // Sub-writers looked up now, not per value (a WeakMap lookup per entry adds up).
       const subs = [...(space as Dict).spaces.values()].map(rowWriterOf);
       return (o, batch, row) => {
         const b = batch as Record<string, SpaceValue>;
@@ -171,9 +113,11 @@ function compileRowWriter(space: Space): RowWriter {
       };
     }
     case "text":
-      return (o, batch, row) => o.string((batch as string[])[row]!);
+      return (o, batch, row) =>
+        o.string(typeof batch === "string" ? batch : (batch as string[])[row]!);
     case "discrete":
-      return (o, batch, row) => o.number(Number((batch as TypedArray)[row]));
+      return (o, batch, row) =>
+        o.number(typeof batch === "number" ? batch : Number((batch as TypedArray)[row]));
     default: {
       const shape = space.shape ?? [];
       const size = shapeSize(shape);
