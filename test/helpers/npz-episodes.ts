@@ -4,6 +4,15 @@ import type { SpaceValue } from "../../envs/core/spaces/space.js";
 import type { RecordedEpisode } from "../../recorders/types.js";
 import { bytesOf, type NpzDump } from "./npz-python.js";
 
+/** Stats handed to a writer's close by tests that do not look at them. */
+export const NO_STATS = {
+  totalEpisodes: 0,
+  totalSteps: 0,
+  meanEpisodeLength: 0,
+  meanReward: 0,
+  successRate: undefined,
+} as const;
+
 /** A deterministic CartPole action for step `t` of episode `k` (varied episode lengths). */
 export function cartPoleAction(k: number, t: number): number {
   return (k * 7 + t * 3 + ((t * t) % 5)) % 4 < 2 ? 1 : 0;

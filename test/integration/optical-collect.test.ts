@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { BIN } from "../helpers/cli-server.js";
+import { SEED_001_JSONL_KEYS } from "../helpers/jsonl-schema.js";
 
 const run = promisify(execFile);
 
@@ -68,16 +69,7 @@ describe("seed 001 acceptance: gymrpc collect --env OpticalRouting-v0", () => {
     const rows = read(join(dir, "offline_data.jsonl"));
     expect(rows).toHaveLength(5000);
     const first = JSON.parse(readFileSync(join(dir, "offline_data.jsonl"), "utf8").split("\n")[0]!);
-    expect(Object.keys(first)).toEqual([
-      "t",
-      "seed",
-      "state",
-      "action",
-      "reward",
-      "next_state",
-      "action_mask",
-      "meta",
-    ]);
+    expect(Object.keys(first)).toEqual(SEED_001_JSONL_KEYS);
     expect(first.t).toBe(0);
     expect(first.seed).toBe(0);
     for (const r of rows) {

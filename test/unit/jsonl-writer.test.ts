@@ -10,6 +10,7 @@ import type { SpaceValue } from "../../envs/core/spaces/space.js";
 import { batchItem, createBatch, writeBatchItem } from "../../envs/core/vector/batching.js";
 import type { RecordedEpisode } from "../../recorders/types.js";
 import { JsonlWriter } from "../../recorders/writers/jsonl-writer.js";
+import { SEED_001_JSONL_KEYS } from "../helpers/jsonl-schema.js";
 import { testContext } from "../helpers/memory-recorder.js";
 import { syntheticEpisode } from "../helpers/npz-episodes.js";
 
@@ -101,16 +102,7 @@ describe("JsonlWriter", () => {
     const lines = (await write("values.jsonl", false)).trim().split("\n");
     // Python's json reads NaN; JSON.parse needs it spelled as something it knows.
     const rows = lines.map((l) => JSON.parse(l.replace(/NaN/g, "null")));
-    expect(Object.keys(rows[0])).toEqual([
-      "t",
-      "seed",
-      "state",
-      "action",
-      "reward",
-      "next_state",
-      "action_mask",
-      "meta",
-    ]);
+    expect(Object.keys(rows[0])).toEqual(SEED_001_JSONL_KEYS);
     expect(lines[1]).toContain(
       '"state":{"pos":[0.1,0.25,-1.5],"exact":[0.30000000000000004,0.3333333333333333]',
     );

@@ -8,17 +8,10 @@ import type { RecordedEpisode } from "../../recorders/types.js";
 import { NpzCompactor } from "../../recorders/writers/npz-compact.js";
 import { type NpzWriterOptions, npzWriterFactory } from "../../recorders/writers/npz-writer.js";
 import { testContext } from "../helpers/memory-recorder.js";
-import { syntheticEpisode } from "../helpers/npz-episodes.js";
+import { NO_STATS, syntheticEpisode } from "../helpers/npz-episodes.js";
 import { bytesOf, dumpNpz, findNumpyPython } from "../helpers/npz-python.js";
 
 const OBS = 64;
-const noStats = {
-  totalEpisodes: 0,
-  totalSteps: 0,
-  meanEpisodeLength: 0,
-  meanReward: 0,
-  successRate: undefined,
-};
 const found = findNumpyPython();
 
 let dir = "";
@@ -77,7 +70,7 @@ async function record(
   expect(writer.batchInvariant).toBe(options.deferCompression !== false || options.level === 0);
   if (serial) for (const ep of eps) await writer.writeEpisode(ep);
   else await Promise.all(eps.map((ep) => writer.writeEpisode(ep)));
-  await writer.close(noStats);
+  await writer.close(NO_STATS);
   return readFile(path);
 }
 

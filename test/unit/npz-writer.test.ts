@@ -35,6 +35,7 @@ import {
   cartPoleAction,
   ExpectedNpz,
   expectArrays,
+  NO_STATS,
   replayCartPole,
   syntheticEpisode,
 } from "../helpers/npz-episodes.js";
@@ -46,13 +47,6 @@ const found = findNumpyPython();
 const python = "python" in found ? found.python : undefined;
 const withNumpy = python ? describe : describe.skip;
 const skipNote = "reason" in found ? ` (skipped: numpy unavailable: ${found.reason})` : "";
-const noStats = {
-  totalEpisodes: 0,
-  totalSteps: 0,
-  meanEpisodeLength: 0,
-  meanReward: 0,
-  successRate: undefined,
-};
 
 let dir = "";
 beforeAll(async () => {
@@ -153,7 +147,7 @@ withNumpy(`npz writer, read back by numpy${skipNote}`, () => {
         .map((_, i) => lengths.slice(0, i + 1).reduce((a, b) => a + b, 0));
       expect([0, ...prefixes]).toContain(rows);
     }
-    await writer.close(noStats);
+    await writer.close(NO_STATS);
     expect((await dumpNpz(py, path)).arrays.states!.shape).toEqual([16, 3]);
   });
 
@@ -181,7 +175,7 @@ withNumpy(`npz writer, read back by numpy${skipNote}`, () => {
         return ep;
       });
       await Promise.all(eps.map((ep) => writer.writeEpisode(ep)));
-      await writer.close(noStats);
+      await writer.close(NO_STATS);
       const dump = await dumpNpz(py, path);
       const probs = new Float64Array(new Uint8Array(bytesOf(dump.arrays.behavior_probs)).buffer);
       const want = Float64Array.from(eps.flatMap((ep) => [...ep.policy.behaviorProb]));
@@ -216,7 +210,7 @@ withNumpy(`npz writer, read back by numpy${skipNote}`, () => {
     const obs = { a: Float32Array.of(1, 2, 3, 4, 5, 6), b: BigInt64Array.of(5n, 6n, 7n) };
     const act = [Float64Array.of(0.5, -0.25), BigInt64Array.of(3n, 1n)];
     await writer.writeEpisode(syntheticEpisode(0, t, obs, act));
-    await writer.close(noStats);
+    await writer.close(NO_STATS);
     const dump = await dumpNpz(py, path);
     expect(dump.arrays.states!.shape).toEqual([2, 3]);
     expect([...new Float32Array(new Uint8Array(bytesOf(dump.arrays.states)).buffer)]).toEqual([
@@ -245,7 +239,7 @@ withNumpy(`npz writer, read back by numpy${skipNote}`, () => {
       expectedStates.push(...(ep.observations as Float32Array).subarray(0, (4 + id) * 3));
       await writer.writeEpisode(ep);
     }
-    await writer.close(noStats);
+    await writer.close(NO_STATS);
     const bytes = await readFile(path);
     expect(bytes.includes(Buffer.from([0x50, 0x4b, 0x06, 0x06]))).toBe(true);
     const dump = await dumpNpz(py, path);
@@ -314,7 +308,7 @@ withNumpy(`npz writer, read back by numpy${skipNote}`, () => {
       ["header.npz", "empty"],
       ["live.npz", "skipped"],
     ]);
-    await writer.close(noStats);
+    await writer.close(NO_STATS);
     expect((await dumpNpz(py, path)).arrays.states!.shape).toEqual([17, 3]);
     expect(await recoverNpz(path)).toEqual([]);
   });
@@ -404,7 +398,7 @@ withNumpy(`npz writer, read back by numpy${skipNote}`, () => {
           for (let r = 0; r <= t; r++) obs[r * dim] = id * t + r;
           await writer.writeEpisode(syntheticEpisode(id, t, obs, new Float32Array(t)));
         }
-        await writer.close(noStats);
+        await writer.close(NO_STATS);
         expect((await stat(path)).size).toBeGreaterThan(minBytes);
         const dump = await dumpNpz(py, path, true);
         expect(dump.testzip).toBeNull();
