@@ -1,3 +1,5 @@
+import type { DatasetStats } from "../types.js";
+
 /** One array of a dataset: where it is, its shape and dtype (numpy's names). */
 export interface ArraySummary {
   readonly name: string;
@@ -5,17 +7,9 @@ export interface ArraySummary {
   readonly dtype: string;
 }
 
-/** What `gymrpc inspect` reports of a dataset. */
-export interface DatasetSummary {
+/** What `gymrpc inspect` reports of a dataset: its stats (as recording it returned them) and arrays. */
+export interface DatasetSummary extends Omit<DatasetStats, "outputPath"> {
   readonly path: string;
-  readonly format: string;
-  readonly totalEpisodes: number;
-  readonly totalSteps: number;
-  readonly meanEpisodeLength: number;
-  /** Mean total reward per episode. */
-  readonly meanReward: number;
-  readonly successRate: number | undefined;
-  readonly fileSizeMb: number;
   /** Arrays, with episode groups folded into one pattern (episode_{i}/...) to keep the list short. */
   readonly arrays: readonly ArraySummary[];
 }
