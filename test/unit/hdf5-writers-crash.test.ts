@@ -16,7 +16,7 @@ import { contextOf, recordEpisodes } from "../helpers/h5-episodes.js";
 import { dumpH5, findH5Python, readWithPython } from "../helpers/h5-python.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const CHILD = join(ROOT, "test/helpers/h5-kill-child.ts");
+const CHILD = join(ROOT, "test/helpers/kill-child.ts");
 const found = findH5Python();
 const python = "python" in found ? found.python : "";
 const dir = mkdtempSync(join(tmpdir(), "gymrpc-h5-kill-"));

@@ -319,7 +319,7 @@ withNumpy(`npz writer, read back by numpy${skipNote}`, () => {
       const path = join(dir, `killed-${ratio}.npz`);
       const child = spawn(
         process.execPath,
-        ["--import", "tsx", "test/helpers/npz-kill-child.ts", path, String(ratio)],
+        ["--import", "tsx", "test/helpers/kill-child.ts", "npz", path, String(ratio)],
         {
           cwd: ROOT,
           stdio: ["ignore", "pipe", "pipe"],
