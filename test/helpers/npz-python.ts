@@ -1,36 +1,14 @@
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { findPython } from "./python-venv.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const DUMP = join(ROOT, "test/helpers/npz-dump.py");
-const bin = (venv: string) =>
-  process.platform === "win32" ? join(venv, "Scripts", "python.exe") : join(venv, "bin", "python");
-
-function hasNumpy(python: string): boolean {
-  if (!existsSync(python)) return false;
-  return spawnSync(python, ["-c", "import numpy"], { timeout: 60_000 }).status === 0;
-}
 
 /** A Python with numpy: the repo's .venv, else a venv made once under the OS temp dir; or why there is none. */
 export function findNumpyPython(): { python: string } | { reason: string } {
-  const repo = bin(join(ROOT, ".venv"));
-  if (hasNumpy(repo)) return { python: repo };
-  const venv = join(tmpdir(), "gymrpc-npz-venv");
-  const python = bin(venv);
-  if (hasNumpy(python)) return { python };
-  for (const base of ["python3", "python"]) {
-    if (spawnSync(base, ["-m", "venv", venv], { timeout: 120_000 }).status !== 0) continue;
-    const pip = spawnSync(python, ["-m", "pip", "install", "--quiet", "numpy"], {
-      timeout: 300_000,
-      encoding: "utf8",
-    });
-    if (hasNumpy(python)) return { python };
-    return { reason: `pip install numpy failed: ${(pip.stderr ?? "").trim().slice(-300)}` };
-  }
-  return { reason: "no python3 to make a venv with (and no .venv with numpy in the repo)" };
+  return findPython({ name: "npz", packages: ["numpy"], probe: "import numpy" });
 }
 
 /** One array as numpy read it. */
