@@ -81,7 +81,8 @@ interface Job {
  * the compactor keeps up; otherwise whole records are read back from the journal in
  * passes of at least PASS_BYTES, in the background. Of a piece only its judging sample
  * is copied, unless the member's last piece was deflated (then the whole piece, likely
- * deflated again); a piece deflatePiece's rule says to store stays where it is: the
+ * deflated again) or the member is a scalar (see Gathering.full); a piece deflatePiece's
+ * rule says to store stays where it is: the
  * compactor keeps its journal ranges, and the archive frames them at close. Pieces to
  * deflate whose bytes were not kept are read back from the journal. Compressed pieces
  * are appended to `<path>.journal.z`, a spill file nobody recovers (the journal stays
