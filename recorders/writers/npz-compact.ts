@@ -158,7 +158,7 @@ export class NpzCompactor {
       record.at + record.bytes.length === end &&
       this.inFlight <= IN_FLIGHT_BYTES
     ) {
-      const offsets = segmentOffsetsV2(record.members);
+      const offsets = segmentOffsetsV2(record.members.map((m) => m.raw));
       for (let i = 0; i < NPZ_MEMBERS.length; i++) {
         const from = offsets[i]!;
         const bytes = record.bytes.subarray(from, from + record.members[i]!.raw);

@@ -121,14 +121,18 @@ export function sealRecordV2(record: Buffer): void {
   record.writeUInt32LE(crcOf(record.subarray(RECORD_HEAD, RECORD_PREFIX_V2)), 8);
 }
 
-/** Where each member's segment starts in a version 2 record of these members (offsets from the record's start). */
-export function segmentOffsetsV2(members: readonly RecordMember[]): number[] {
+/**
+ * The version 2 record layout for members of these raw sizes: where each member's segment
+ * starts (from the record's start), then the record's length.
+ */
+export function segmentOffsetsV2(raws: readonly number[]): number[] {
   const offsets: number[] = [];
   let o = RECORD_PREFIX_V2;
-  for (const m of members) {
+  for (const raw of raws) {
     offsets.push(o);
-    o += pad8(m.raw);
+    o += pad8(raw);
   }
+  offsets.push(o);
   return offsets;
 }
 

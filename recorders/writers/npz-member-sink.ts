@@ -18,11 +18,10 @@ const STAGE_BYTES = 64 << 10;
 
 /**
  * Gathers one member's bytes and writes them at its place in the archive. Bytes are taken
- * as they are (compressed pieces), except those announced raw (the whole member's, given
- * at construction, for a version 2 journal; or the next `n`, by frame()): those it frames
- * as stored deflate blocks of STORED_MAX bytes, so the layout depends on the bytes alone,
- * not on the records. Long pieces are not copied: they go to the file from the journal's
- * read buffers.
+ * as they are (a version 1 journal's compressed segments), or, given the member's raw
+ * total (a version 2 journal), framed as stored deflate blocks of STORED_MAX bytes, so the
+ * layout depends on the bytes alone, not on the records. Long pieces are not copied: they
+ * go to the file from the journal's read buffers.
  */
 export class MemberSink {
   private stage = Buffer.allocUnsafe(STAGE_BYTES);
@@ -43,18 +42,10 @@ export class MemberSink {
     private rawLeft?: number,
   ) {}
 
-  /** Frames the next `n` bytes put as stored blocks (a stored piece), then takes bytes as they are again. */
-  frame(n: number): void {
-    if (this.rawLeft !== undefined || this.blockLeft !== 0) {
-      throw new Error("a stored piece begins inside another");
-    }
-    if (n > 0) this.rawLeft = n;
-  }
-
   /** Moves past `n` bytes the caller writes itself (nothing may be gathered): their offset. */
   skip(n: number): number {
     if (this.bytes > 0 || this.rawLeft !== undefined) {
-      throw new Error("bytes gathered before a run written elsewhere");
+      throw new Error("a run written elsewhere in a framed member, or after gathered bytes");
     }
     const at = this.pos;
     this.pos += n;
@@ -66,24 +57,21 @@ export class MemberSink {
     if (this.rawLeft === undefined) {
       this.add(data);
     } else {
-      let rawLeft = this.rawLeft;
       for (let o = 0; o < data.length; ) {
         if (this.blockLeft === 0) {
-          if (rawLeft === 0) throw new Error("more raw bytes than announced");
-          const n = Math.min(STORED_MAX, rawLeft);
+          if (this.rawLeft === 0) throw new Error("more raw bytes than announced");
+          const n = Math.min(STORED_MAX, this.rawLeft);
           writeStoredBlockHeader(this.room(STORED_BLOCK_OVERHEAD), this.staged, n);
           this.staged += STORED_BLOCK_OVERHEAD;
           this.bytes += STORED_BLOCK_OVERHEAD;
           this.blockLeft = n;
-          rawLeft -= n;
+          this.rawLeft -= n;
         }
         const k = Math.min(this.blockLeft, data.length - o);
         this.add(data.subarray(o, o + k));
         this.blockLeft -= k;
         o += k;
       }
-      // Every announced byte framed: what follows is taken as it is.
-      this.rawLeft = rawLeft === 0 && this.blockLeft === 0 ? undefined : rawLeft;
     }
     return this.bytes >= SINK_BYTES ? this.flush() : undefined;
   }

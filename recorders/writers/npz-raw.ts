@@ -1,10 +1,9 @@
 import type { RecordedEpisode } from "../types.js";
 import type { PreparedBatch, Preparing, RecordBuilder } from "./npz-batch.js";
 import {
-  pad8,
-  RECORD_PREFIX_V2,
   type RecordMember,
   sealRecordV2,
+  segmentOffsetsV2,
   writeRecordPrefix,
 } from "./npz-journal.js";
 import {
@@ -127,16 +126,14 @@ export class RawBatchBuilder implements RecordBuilder {
     );
     const starts = widths.map((w, i) => (i === BEHAVIOR_MEMBER ? backfill * w : 0));
     const raws = widths.map((w, i) => starts[i]! + rows * w);
-    let bytes = RECORD_PREFIX_V2;
-    for (const raw of raws) bytes += pad8(raw);
-    const record = this.recordBuffer(bytes);
-    const segments: Buffer[] = [];
-    let pos = RECORD_PREFIX_V2;
-    for (const raw of raws) {
-      segments.push(record.subarray(pos, pos + raw));
-      record.fill(0, pos + raw, pos + pad8(raw));
-      pos += pad8(raw);
-    }
+    const offsets = segmentOffsetsV2(raws);
+    const record = this.recordBuffer(offsets[raws.length]!);
+    const segments = raws.map((raw, i) => {
+      const at = offsets[i]!;
+      // Padding is zeros (recovery checks it).
+      record.fill(0, at + raw, offsets[i + 1]!);
+      return record.subarray(at, at + raw);
+    });
     return { record, widths, starts, raws, segments };
   }
 }
