@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { constants, type ZlibOptions } from "node:zlib";
 import { DeflatePool } from "./deflate-pool.js";
 import { crc32Combine, crcOf, storedBlocks } from "./npz-zip.js";
+import { estimateRleDeflatedSize } from "./rle-deflate-estimate.js";
 
 /**
  * Compression jobs all npz writers of the process run at once: one core is left to the
@@ -46,7 +47,10 @@ const SAMPLES = 4;
 const SAMPLE_BYTES = 16 << 10;
 /** Bytes of a judging sample (SAMPLES slices of a piece, back to back). */
 export const PIECE_SAMPLE_BYTES = SAMPLES * SAMPLE_BYTES;
-/** Pieces shorter than this are deflated unjudged (the sample would be most of them). */
+/**
+ * Pieces shorter than this are judged whole (the sample would be most of them): under
+ * Z_RLE by the estimate, the others are deflated unjudged.
+ */
 const JUDGED_BYTES = 4 * PIECE_SAMPLE_BYTES;
 
 /** Distance between the starts of the sample's slices in a piece of `length` bytes. */
@@ -71,9 +75,16 @@ export function takeSample(sample: Buffer, bytes: Buffer, at: number, length: nu
 /**
  * Whether deflate would shrink a piece by at least `minSaving`, judged from its sample
  * (SAMPLES slices spread over it; ZFS keeps a compressed block by the same kind of rule,
- * 1/8): only the sample goes to a pool thread, so a piece that will be stored is never
- * copied there.
+ * 1/8). Under Z_RLE (the float and bool members) zlib's output is modelled on this
+ * thread (rle-deflate-estimate.ts: no thread round trip, no queue, a third of deflate's
+ * work), so a piece to store never touches a pool thread; other strategies (LZ77
+ * matches) deflate the sample on one (worthDeflating).
  */
+function rleWorthDeflating(sample: Buffer, minSaving: number): boolean {
+  return estimateRleDeflatedSize(sample, SAMPLE_BYTES) <= sample.length * (1 - minSaving);
+}
+
+/** rleWorthDeflating's rule for the other strategies: the sample deflated on a pool thread. */
 async function worthDeflating(
   sample: Buffer,
   opts: ZlibOptions,
@@ -106,7 +117,7 @@ function limit(closing: boolean): number {
 /**
  * A piece of `length` bytes deflated, or undefined when its sample says to store it:
  * `load` gives its bytes (called only when they are deflated), `sample` its judging
- * sample (only when judged: minSaving > 0 and JUDGED_BYTES or more).
+ * sample (only when judged: minSaving > 0, and JUDGED_BYTES or more unless Z_RLE).
  */
 async function deflateRawAsync(
   length: number,
@@ -117,6 +128,9 @@ async function deflateRawAsync(
   closing: () => boolean = () => false,
 ): Promise<Buffer | undefined> {
   if (length < SMALL_JOB) return deflateRawPromise(await load(), opts);
+  const rle = opts.strategy === constants.Z_RLE;
+  const judged = minSaving > 0 && (rle || length >= JUDGED_BYTES);
+  if (judged && rle && !rleWorthDeflating(sample(), minSaving)) return undefined;
   if (waiting.length > 0 || running >= limit(closing())) {
     await new Promise<void>((start) => {
       waiting.push({ closing, start });
@@ -125,8 +139,9 @@ async function deflateRawAsync(
     running++;
   }
   try {
-    const judged = minSaving > 0 && length >= JUDGED_BYTES;
-    if (judged && !(await worthDeflating(sample(), opts, minSaving))) return undefined;
+    if (judged && !rle && !(await worthDeflating(sample(), opts, minSaving))) {
+      return undefined;
+    }
     return await deflateRawPromise(await load(), opts);
   } finally {
     running--;
@@ -192,6 +207,7 @@ export function deflatePiece(
   closing?: () => boolean,
 ): Promise<Buffer | undefined> {
   const sample = () => {
+    if (data.length < JUDGED_BYTES) return data;
     const out = Buffer.allocUnsafe(PIECE_SAMPLE_BYTES);
     takeSample(out, data, 0, data.length);
     return out;
@@ -207,8 +223,8 @@ export function deflatePiece(
 }
 
 /**
- * deflatePiece for a piece of `length` bytes that are not at hand: judged on `sample`
- * (takeSample's), its bytes `load`ed only when it is to be deflated.
+ * deflatePiece for a piece of `length` bytes (JUDGED_BYTES or more) that are not at
+ * hand: judged on `sample` (takeSample's), its bytes `load`ed only when it is to be deflated.
  */
 export function deflateSampledPiece(
   length: number,
@@ -217,6 +233,9 @@ export function deflateSampledPiece(
   how: PieceCompression,
   closing?: () => boolean,
 ): Promise<Buffer | undefined> {
+  if (length < JUDGED_BYTES) {
+    throw new RangeError(`a sampled piece holds ${JUDGED_BYTES} bytes or more, got ${length}`);
+  }
   return deflateRawAsync(length, load, () => sample, pieceOptions(how), how.minSaving, closing);
 }
 

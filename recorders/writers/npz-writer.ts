@@ -13,7 +13,8 @@
  * with the default strategy, within ~1%, at several times the speed; zero runs still
  * collapse) and the default strategy for episode_ids and behavior_probs (repeating
  * 8-byte values). A 1 MiB piece that deflate would shrink by less than `minSaving`
- * (1/8, judged on a sample) is stored instead (stored deflate blocks, still method 8):
+ * (1/8, judged on a sample: for Z_RLE members by a model of zlib's output, see
+ * rle-deflate-estimate.ts) is stored instead (stored deflate blocks, still method 8):
  * a random policy's float arrays save ~8-12% at level 1, at ~8 ns per byte of a core.
  *
  * Design. A zip's central directory sits at its end, so the .npz cannot grow in place.

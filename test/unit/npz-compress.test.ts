@@ -42,11 +42,19 @@ describe("deflatePiece with minSaving", () => {
     const kept = await deflatePiece(runs, how);
     expect(kept?.equals(await zlib(runs, zlibOpts))).toBe(true);
     expect(kept!.length).toBeLessThan(runs.length / 2);
-    // minSaving 0 deflates everything; a piece under 4 samples' worth is never judged.
+    // minSaving 0 deflates everything.
     const all = await deflatePiece(floats, { ...how, minSaving: 0 });
     expect(all?.equals(await zlib(floats, zlibOpts))).toBe(true);
+    // A piece under 4 samples' worth is judged whole under Z_RLE, deflated unjudged otherwise.
     const small = floats.subarray(0, 200_000);
-    expect((await deflatePiece(small, how))?.equals(await zlib(small, zlibOpts))).toBe(true);
+    expect(await deflatePiece(small, how)).toBeUndefined();
+    const lz = { ...how, strategy: constants.Z_DEFAULT_STRATEGY };
+    const lzOpts = { ...zlibOpts, strategy: constants.Z_DEFAULT_STRATEGY };
+    expect((await deflatePiece(small, lz))?.equals(await zlib(small, lzOpts))).toBe(true);
+    const smallRuns = runs.subarray(0, 200_000);
+    expect((await deflatePiece(smallRuns, how))?.equals(await zlib(smallRuns, zlibOpts))).toBe(
+      true,
+    );
   });
 
   it("deflateSegment frames a stored piece as stored blocks: it inflates to the data", async () => {
@@ -69,6 +77,13 @@ describe("deflatePiece with minSaving", () => {
       }
       expect(bit.equals(whole)).toBe(true);
     }
+  });
+
+  it("deflateSampledPiece refuses a piece too short to be sampled", () => {
+    const sample = Buffer.alloc(PIECE_SAMPLE_BYTES);
+    expect(() => deflateSampledPiece(100_000, sample, async () => sample, how)).toThrow(
+      /sampled piece holds/,
+    );
   });
 
   it("deflateSampledPiece loads a piece's bytes only to deflate them", async () => {
