@@ -8,6 +8,7 @@ import type { H5Format } from "../recorders/writers/h5-journal.js";
 import { RecordSlab, recycleSlabs } from "../recorders/writers/h5-record.js";
 import { describeSpace } from "../recorders/writers/h5-spaces.js";
 import { H5Writer } from "../recorders/writers/h5-writer.js";
+import { collectGarbage } from "./heap.js";
 import { ACT, OBS, STEPS, seed000Context, seed000EpisodeMeta } from "./seed000-shape.js";
 import { type PassRates, passRates } from "./stats.js";
 
@@ -75,6 +76,7 @@ export async function hdf5PassRates(opts: {
   const dir = mkdtempSync(join(tmpdir(), "gymrpc-h5-bench-"));
   const path = (name: string) => join(dir, format === "minari" ? name : `${name}.h5`);
   const pass = async (name: string): Promise<number> => {
+    collectGarbage();
     const t0 = performance.now();
     const writer = await H5Writer.open(format, path(name), ctx, {
       gzip: opts.compressed ? 4 : 0,

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { RecordedEpisode, RecordingContext, TransitionRecord } from "../recorders/types.js";
 import { JsonlWriter } from "../recorders/writers/jsonl-writer.js";
+import { collectGarbage } from "./heap.js";
 import { ACT, OBS, STEPS, seed000Context, seed000EpisodeMeta } from "./seed000-shape.js";
 
 const context = (): RecordingContext => seed000Context("random");
@@ -27,6 +28,7 @@ export async function jsonlTransitionsPerSecond(
     context(),
     opts.gz ?? false,
   );
+  collectGarbage();
   const start = performance.now();
   for (let t = 0; t < total; t++) {
     const step = t % STEPS;
@@ -64,6 +66,7 @@ export async function jsonlEpisodeLinesPerSecond(episodes = 4000): Promise<numbe
   const distinct = 64;
   const columns = Array.from({ length: distinct }, (_, i) => episode(i, true));
   const writer = new JsonlWriter(join(dir, "episodes.jsonl"), context(), false);
+  collectGarbage();
   const start = performance.now();
   for (let i = 0; i < episodes; i++) {
     const ep = columns[i % distinct]!;

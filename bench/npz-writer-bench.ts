@@ -20,6 +20,7 @@ import {
   rowFlattener,
 } from "../recorders/writers/npz-members.js";
 import { npzWriterFactory } from "../recorders/writers/npz-writer.js";
+import { collectGarbage } from "./heap.js";
 import { ACT, OBS, STEPS, seed000Context, seed000EpisodeMeta } from "./seed000-shape.js";
 import { type PassRates, passRates } from "./stats.js";
 
@@ -204,7 +205,8 @@ async function throughRecorder(
  * Transitions per second through the .npz writer for seed 000's shapes (12-float
  * observation, 10-float action), episodes of 50 steps, timed from open to the end of
  * close (the final fsynced .npz included), as the server's npz format records
- * (SERVER_NPZ_OPTIONS); episodes are made before the clock starts.
+ * (SERVER_NPZ_OPTIONS); episodes are made, and the heap collected (collectGarbage),
+ * before the clock starts.
  */
 export async function npzTransitionsPerSecond(opts: NpzBenchOptions = {}): Promise<number> {
   return (await npzWriterRun(opts)).rate;
@@ -221,6 +223,7 @@ export async function npzWriterRun(
   const threads = npzCompressionThreads();
   if (opts.compressionThreads !== undefined) setNpzCompressionThreads(opts.compressionThreads);
   try {
+    collectGarbage();
     const started = performance.now();
     const path = join(dir, "expert_dataset.npz");
     const writer = await npzWriterFactory({
