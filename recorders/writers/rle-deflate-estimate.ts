@@ -68,13 +68,18 @@ function huffmanBits(): number {
 
 /** Extra bits of the runs counted so far in the block being estimated. */
 let runBits = 0;
+/** The block being estimated as 32-bit words, when it is aligned (for wordRun). */
+let runWords: Uint32Array | undefined;
 
 /** Estimated bits of one block of `bytes` (Z_RLE parse, Huffman-coded, with its header). */
 function blockBits(bytes: Uint8Array): number {
   counts.fill(0);
   runBits = 0;
   if (bytes.byteOffset % 4 === 0 && bytes.length % 4 === 0) countWords(bytes);
-  else parse(bytes, 0, false);
+  else {
+    runWords = undefined;
+    parse(bytes, 0, false);
+  }
   counts[END_OF_BLOCK]!++;
   return huffmanBits() + runBits + (8 * HEADER_BYTES_PER_16K * bytes.length) / 16_384;
 }
@@ -89,8 +94,9 @@ function blockBits(bytes: Uint8Array): number {
  */
 function countWords(bytes: Uint8Array): void {
   const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  runWords = words;
   lanes.fill(0);
-  let counted = -1;
+  let counted = -2; // The index of the last word counted as literals (none yet: not -1, the word before word 0).
   for (let i = 0; i < words.length; ) {
     const w = words[i]!;
     if (((w ^ (w >>> 8)) & 0xffffff) === 0) {
@@ -137,13 +143,28 @@ function parse(bytes: Uint8Array, from: number, toWord: boolean): number {
       i++;
       continue;
     }
-    let len = MIN_RUN;
+    let len = runWords ? wordRun(bytes, runWords, i, c) : MIN_RUN;
     while (len < MAX_RUN && i + len < n && bytes[i + len] === c) len++;
     counts[runSymbol[len]!]!++;
     runBits += runExtraBits[len]!;
     i += len;
   }
   return n;
+}
+
+/**
+ * How far the run of `c` starting at `i` (its first MIN_RUN bytes known) goes, up to
+ * MAX_RUN, taken a word at a time where aligned (zero-filled data is mostly runs); the
+ * caller finishes it byte by byte.
+ */
+function wordRun(bytes: Uint8Array, words: Uint32Array, i: number, c: number): number {
+  const n = bytes.length;
+  let len = MIN_RUN;
+  while (len < MAX_RUN && i + len < n && (i + len) % 4 !== 0 && bytes[i + len] === c) len++;
+  if ((i + len) % 4 !== 0) return len;
+  const pattern = Math.imul(c, 0x01010101) >>> 0;
+  while (len + 4 <= MAX_RUN && i + len + 4 <= n && words[(i + len) >>> 2] === pattern) len += 4;
+  return len;
 }
 
 /** Whether the four bytes at `i` (a word of `bytes`) are equal. */

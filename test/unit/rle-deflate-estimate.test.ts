@@ -79,6 +79,24 @@ describe("estimateRleDeflatedSize", () => {
     }
   });
 
+  it("counts a block that starts with a run exactly as the byte path does (no word before the first)", () => {
+    for (const data of [Buffer.alloc(16), Buffer.from([0, 0, 0, 0, 1, 2, 3, 4, 5, 5, 5, 5])]) {
+      const shifted = Buffer.alloc(data.length + 1).subarray(1);
+      data.copy(shifted);
+      expect(estimateRleDeflatedSize(data)).toBe(estimateRleDeflatedSize(shifted));
+    }
+  });
+
+  it("takes long runs a word at a time to the same figure as byte by byte", () => {
+    // Runs of every length around MAX_RUN (258) and the word boundaries, each after a literal.
+    const parts: number[] = [];
+    for (let len = 250; len < 270; len++) parts.push(len % 7, ...new Array<number>(len).fill(9));
+    const data = Buffer.from(parts.slice(0, parts.length & ~3));
+    const shifted = Buffer.alloc(data.length + 1).subarray(1);
+    data.copy(shifted);
+    expect(estimateRleDeflatedSize(data)).toBe(estimateRleDeflatedSize(shifted));
+  });
+
   it("estimates nothing as nearly nothing, and refuses a block size that is not positive", () => {
     expect(estimateRleDeflatedSize(new Uint8Array(0))).toBe(0);
     expect(() => estimateRleDeflatedSize(new Uint8Array(4), 0)).toThrow(/blockBytes/);
