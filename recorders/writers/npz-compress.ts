@@ -48,8 +48,9 @@ const SAMPLE_BYTES = 16 << 10;
 /** Bytes of a judging sample (SAMPLES slices of a piece, back to back). */
 export const PIECE_SAMPLE_BYTES = SAMPLES * SAMPLE_BYTES;
 /**
- * Pieces shorter than this are judged whole (the sample would be most of them): under
- * Z_RLE by the estimate, the others are deflated unjudged.
+ * Pieces under other strategies than Z_RLE shorter than this are deflated unjudged
+ * (deflating their sample would cost most of deflating them); Z_RLE pieces are judged
+ * on their sample from SMALL_JOB (= PIECE_SAMPLE_BYTES) up, the model being cheap.
  */
 const JUDGED_BYTES = 4 * PIECE_SAMPLE_BYTES;
 
@@ -117,7 +118,8 @@ function limit(closing: boolean): number {
 /**
  * A piece of `length` bytes deflated, or undefined when its sample says to store it:
  * `load` gives its bytes (called only when they are deflated), `sample` its judging
- * sample (only when judged: minSaving > 0, and JUDGED_BYTES or more unless Z_RLE).
+ * sample (only when judged: minSaving > 0, and JUDGED_BYTES or more unless Z_RLE;
+ * SMALL_JOB or more in any case).
  */
 async function deflateRawAsync(
   length: number,
@@ -207,7 +209,7 @@ export function deflatePiece(
   closing?: () => boolean,
 ): Promise<Buffer | undefined> {
   const sample = () => {
-    if (data.length < JUDGED_BYTES) return data;
+    if (data.length <= PIECE_SAMPLE_BYTES) return data;
     const out = Buffer.allocUnsafe(PIECE_SAMPLE_BYTES);
     takeSample(out, data, 0, data.length);
     return out;

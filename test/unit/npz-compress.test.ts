@@ -45,7 +45,8 @@ describe("deflatePiece with minSaving", () => {
     // minSaving 0 deflates everything.
     const all = await deflatePiece(floats, { ...how, minSaving: 0 });
     expect(all?.equals(await zlib(floats, zlibOpts))).toBe(true);
-    // A piece under 4 samples' worth is judged whole under Z_RLE, deflated unjudged otherwise.
+    // A piece under 4 samples' worth is judged by its sample under Z_RLE (the model is
+    // cheap), deflated unjudged otherwise.
     const small = floats.subarray(0, 200_000);
     expect(await deflatePiece(small, how)).toBeUndefined();
     const lz = { ...how, strategy: constants.Z_DEFAULT_STRATEGY };
@@ -55,6 +56,22 @@ describe("deflatePiece with minSaving", () => {
     expect((await deflatePiece(smallRuns, how))?.equals(await zlib(smallRuns, zlibOpts))).toBe(
       true,
     );
+  });
+
+  it("judges a short Z_RLE piece on its sample: noise where the sample's slices lie, zeros elsewhere, is stored", async () => {
+    const length = 200_000;
+    const piece = Buffer.alloc(length);
+    const noisy = noise();
+    // The sample's four 16 KiB slices, spread over the piece, hold noise.
+    for (let i = 0, step = Math.floor((length - 16_384) / 3); i < 4; i++) {
+      noisy.copy(piece, i * step, i * 16_384, (i + 1) * 16_384);
+    }
+    const sample = Buffer.alloc(PIECE_SAMPLE_BYTES);
+    takeSample(sample, piece, 0, length);
+    expect(sample.equals(noisy.subarray(0, PIECE_SAMPLE_BYTES))).toBe(true);
+    // Whole, it would save far more than 1/8 (two thirds is zeros); its sample is noise.
+    expect((await zlib(piece, zlibOpts)).length).toBeLessThan(length / 2);
+    expect(await deflatePiece(piece, how)).toBeUndefined();
   });
 
   it("deflateSegment frames a stored piece as stored blocks: it inflates to the data", async () => {
