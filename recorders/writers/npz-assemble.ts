@@ -17,7 +17,6 @@ import {
   FINAL_BLOCK,
   layoutZip,
   npyHeader,
-  STORED_BLOCK_OVERHEAD,
   storedBlock,
   storedSize,
   type ZipEntry,
@@ -58,7 +57,9 @@ export async function assembleNpz(
   const raw = state.info.version === 2;
   const body = (i: number) =>
     raw ? storedSize(state.members[i]!.raw) : state.members[i]!.compressed;
-  await writeArchive(state, body, raw, path, opts, async (present, sinks, writes) => {
+  await writeArchive(state, body, raw, path, opts, async (present, sinkFor, writes) => {
+    const sinks: MemberSink[] = [];
+    for (let k = 0; k < present.length; k++) sinks.push(await sinkFor(k));
     const cur = new FileCursor(journal, state.dataStart, state.end);
     while (cur.pos < state.end) {
       opts.signal?.throwIfAborted();
@@ -74,25 +75,35 @@ export async function assembleNpz(
 }
 
 /**
- * Writes `path` (atomically, as assembleNpz) from each member's pieces in order (`pieces`,
- * indexed like NPZ_MEMBERS): compressed ones read from `spill`, stored ones from the raw
- * `journal` whose totals `state` holds, framed as stored blocks. Each piece is read into a
- * recycled buffer as it lies in the archive (readPieceInto) and written from it.
+ * Writes `path` (atomically, as assembleNpz) from each member's pieces in order
+ * (`pieces(i)`, i indexing NPZ_MEMBERS, asked for in that order): compressed ones read from
+ * `spill`, stored ones from the raw `journal` whose totals `state` holds, framed as stored
+ * blocks. Each piece is read into a recycled buffer as it lies in the archive
+ * (readPieceInto) and written from it. A member is written as soon as its pieces are
+ * known, so the last pieces still being compressed at close overlap the first members'
+ * writes.
  */
 export async function assembleNpzFromPieces(
   journal: FileHandle,
   spill: FileHandle,
-  pieces: readonly (readonly PieceRef[])[],
+  pieces: (member: number) => Promise<readonly PieceRef[]>,
   state: JournalState,
   path: string,
   opts: AssembleOptions = {},
 ): Promise<void> {
-  const body = (i: number) =>
-    (pieces[i] ?? []).reduce((n, p) => n + ("at" in p ? p.length : storedSize(p.raw)), 0);
-  await writeArchive(state, body, false, path, opts, async (present, sinks, writes, out) => {
+  const known = new Map<number, Promise<readonly PieceRef[]>>();
+  const piecesOf = (i: number) => {
+    let p = known.get(i);
+    if (!p) known.set(i, (p = pieces(i)));
+    return p;
+  };
+  const body = async (i: number) =>
+    (await piecesOf(i)).reduce((n, p) => n + ("at" in p ? p.length : storedSize(p.raw)), 0);
+  await writeArchive(state, body, false, path, opts, async (present, sinkFor, writes, out) => {
     const buffers = new PieceBuffers(storedSize(CHUNK_BYTES), WRITES_IN_FLIGHT + 1);
     for (let k = 0; k < present.length; k++) {
-      for (const piece of pieces[present[k]!] ?? []) {
+      const sink = await sinkFor(k);
+      for (const piece of await piecesOf(present[k]!)) {
         opts.signal?.throwIfAborted();
         const buf = await buffers.take("at" in piece ? piece.length : storedSize(piece.raw));
         let bytes: Buffer;
@@ -102,7 +113,7 @@ export async function assembleNpzFromPieces(
           buffers.give(buf);
           throw err;
         }
-        const at = sinks[k]!.skip(bytes.length);
+        const at = sink.skip(bytes.length);
         await writes.add(writeAll(out, bytes, at).finally(() => buffers.give(buf)));
       }
     }
@@ -111,18 +122,21 @@ export async function assembleNpzFromPieces(
 
 /**
  * The archive around the members' bodies: `bodySize(i)` bytes for member i, which `fill`
- * puts into the sinks (of the present members, in NPZ_MEMBERS order; `rawFramed`: they
+ * puts into the sinks of the present members (in NPZ_MEMBERS order; `rawFramed`: they
  * frame all of a member's raw bytes), handing each full sink's write to `writes`.
+ * `sinkFor(k)` lays the archive out up to the k-th present member (each member's place
+ * depends only on those before it), writes its local header and .npy header, and gives
+ * its sink; members must be asked for in order.
  */
 async function writeArchive(
   state: JournalState,
-  bodySize: (member: number) => number,
+  bodySize: (member: number) => number | Promise<number>,
   rawFramed: boolean,
   path: string,
   opts: AssembleOptions,
   fill: (
     present: number[],
-    sinks: MemberSink[],
+    sinkFor: (k: number) => Promise<MemberSink>,
     writes: WritesInFlight,
     out: FileHandle,
   ) => Promise<void>,
@@ -131,46 +145,51 @@ async function writeArchive(
   const present = NPZ_MEMBERS.map((_, i) => i).filter(
     (i) => i !== BEHAVIOR_MEMBER || state.members[i]!.raw > 0,
   );
-  const prefixes: Buffer[] = [];
-  const entries: ZipEntry[] = present.map((i) => {
+  for (const i of present) {
+    const m = NPZ_MEMBERS[i]!;
+    const expected = state.rows * memberWidth(m, obsDim, actDim) * m.itemSize;
+    if (state.members[i]!.raw !== expected) {
+      throw new Error(
+        `journal inconsistent: ${m.name} holds ${state.members[i]!.raw} bytes, expected ${expected}`,
+      );
+    }
+  }
+  const entries: ZipEntry[] = [];
+  const sinks: MemberSink[] = [];
+  let headerAt = 0;
+  const tmp = `${path}.tmp`;
+  const out = await open(tmp, "w");
+  const sinkFor = async (k: number): Promise<MemberSink> => {
+    if (k !== sinks.length) throw new Error(`archive member ${k} asked for out of order`);
+    const i = present[k]!;
     const m = NPZ_MEMBERS[i]!;
     const totals = state.members[i]!;
     const width = memberWidth(m, obsDim, actDim);
-    const expected = state.rows * width * m.itemSize;
-    if (totals.raw !== expected) {
-      throw new Error(
-        `journal inconsistent: ${m.name} holds ${totals.raw} bytes, expected ${expected}`,
-      );
-    }
     const header = npyHeader(m.descr, m.width === 1 ? [state.rows] : [state.rows, width]);
-    prefixes.push(storedBlock(header));
-    return {
+    const prefix = storedBlock(header);
+    const entry: ZipEntry = {
       name: `${m.name}.npy`,
-      compressedSize: STORED_BLOCK_OVERHEAD + header.length + bodySize(i) + FINAL_BLOCK.length,
+      compressedSize: prefix.length + (await bodySize(i)) + FINAL_BLOCK.length,
       uncompressedSize: header.length + totals.raw,
       crc: crc32Combine(crcOf(header), totals.crc, totals.raw),
     };
-  });
-  const layout = layoutZip(entries, { forceZip64: opts.forceZip64 });
-  const tmp = `${path}.tmp`;
-  const out = await open(tmp, "w");
+    // An entry's local header depends on it alone (zip64 fields where its sizes overflow).
+    const [local] = layoutZip([entry], { forceZip64: opts.forceZip64 }).localHeaders;
+    await writeAll(out, Buffer.concat([local!, prefix]), headerAt);
+    const dataAt = headerAt + local!.length;
+    entries.push(entry);
+    const sink = new MemberSink(out, dataAt + prefix.length, rawFramed ? totals.raw : undefined);
+    sinks.push(sink);
+    headerAt = dataAt + entry.compressedSize;
+    return sink;
+  };
   try {
-    const sinks = present.map(
-      (i, k) =>
-        new MemberSink(
-          out,
-          layout.dataOffsets[k]! + prefixes[k]!.length,
-          rawFramed ? state.members[i]!.raw : undefined,
-        ),
-    );
-    for (let k = 0; k < present.length; k++) {
-      const head = Buffer.concat([layout.localHeaders[k]!, prefixes[k]!]);
-      await writeAll(out, head, layout.headerOffsets[k]!);
-    }
     const writes = new WritesInFlight(WRITES_IN_FLIGHT, out);
-    await fill(present, sinks, writes, out);
+    await fill(present, sinkFor, writes, out);
+    if (sinks.length !== present.length) throw new Error("archive members left unwritten");
     for (const sink of sinks) await writes.add(sink.flush());
     await writes.drain();
+    const layout = layoutZip(entries, { forceZip64: opts.forceZip64 });
     for (let k = 0; k < present.length; k++) {
       const sink = sinks[k]!;
       const end = layout.dataOffsets[k]! + entries[k]!.compressedSize - FINAL_BLOCK.length;

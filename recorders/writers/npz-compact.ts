@@ -193,10 +193,19 @@ export class NpzCompactor {
       for (let i = 0; i < NPZ_MEMBERS.length; i++) {
         if (this.gathering[i]!.used > 0) this.submit(i);
       }
-      await this.tail;
-      if (this.failure !== undefined) throw this.failure;
-      await assembleNpzFromPieces(this.journal, this.out, this.pieces, state, path, opts);
+      // Jobs settle in order: a member's pieces are all placed once its last job settles,
+      // and the archive writes the first members while the last pieces are compressed.
+      const lastSettled = new Map<number, Promise<void>>();
+      for (const job of this.pending) lastSettled.set(job.member, job.settled);
+      const placed = async (member: number): Promise<readonly PieceRef[]> => {
+        await lastSettled.get(member);
+        if (this.failure !== undefined) throw this.failure;
+        return this.pieces[member]!;
+      };
+      await assembleNpzFromPieces(this.journal, this.out, placed, state, path, opts);
     } finally {
+      // Nothing may still be writing to the spill file when it is deleted (settled never rejects).
+      await this.tail;
       await this.discard();
     }
   }
