@@ -77,7 +77,7 @@ export function takeSample(sample: Buffer, bytes: Buffer, at: number, length: nu
  * Whether deflate would shrink a piece by at least `minSaving`, judged from its sample
  * (SAMPLES slices spread over it; ZFS keeps a compressed block by the same kind of rule,
  * 1/8). Under Z_RLE (the float and bool members) zlib's output is modelled on this
- * thread (rle-deflate-estimate.ts: no thread round trip, no queue, a fifth of deflate's
+ * thread (rle-deflate-estimate.ts: no thread round trip, no queue, a third of deflate's
  * work or less), so a piece to store never touches a pool thread; other strategies (LZ77
  * matches) deflate the sample on one (worthDeflating).
  */
