@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { crc32 } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Box } from "../../envs/core/spaces/box.js";
 import { Dict } from "../../envs/core/spaces/dict.js";
 import { Discrete } from "../../envs/core/spaces/discrete.js";
@@ -23,6 +23,7 @@ import { createDefaultRegistry } from "../../envs/default-registry.js";
 import { Recorder } from "../../recorders/recorder.js";
 import { RecordingEnv } from "../../recorders/recording-env.js";
 import { WRITERS } from "../../recorders/writers/index.js";
+import { NpzCompactor } from "../../recorders/writers/npz-compact.js";
 import {
   createNpzWriter,
   npzWriterFactory,
@@ -472,6 +473,51 @@ withNumpy(`npz writer, deferred compression${skipNote}`, () => {
     expect(sz).toBeLessThan(sraw);
     expectArrays(await dumpNpz(python!, path), expected, false);
     expect(await readdir(dir)).not.toContain("deferred.npz.journal.z");
+  });
+
+  it("a piece that cannot be placed at close, once the first members are written, leaves no partial archive and the journal for recoverNpz", async () => {
+    const path = join(dir, "late-failure.npz");
+    const writer = await createNpzWriter(
+      path,
+      ctxOf("synthetic", new Box(-1e9, 1e9, [3]), new Box(-1e9, 1e9, [1])),
+    );
+    for (const [id, t] of [6, 2, 9].entries()) await writer.writeEpisode(boxEpisode(id, t));
+    // Close places the members' last pieces in order while it writes the archive:
+    // episode_ids (member 6) fails after states..timeouts have gone into <path>.tmp.
+    type Settle = (this: NpzCompactor, job: { member: number }) => Promise<void>;
+    const proto = NpzCompactor.prototype as unknown as { settle: Settle };
+    const settle = proto.settle;
+    let partial = -1;
+    const spy = vi.spyOn(proto, "settle").mockImplementation(async function (
+      this: NpzCompactor,
+      job,
+    ) {
+      await settle.call(this, job);
+      if (job.member !== 6) return;
+      // The archive waits for this member: the ones before it are in <path>.tmp by now.
+      await new Promise((r) => setTimeout(r, 100));
+      partial = (await stat(`${path}.tmp`)).size;
+      throw new Error("injected: the spill file went away");
+    });
+    try {
+      await expect(writer.close(NO_STATS)).rejects.toThrow(/injected/);
+    } finally {
+      spy.mockRestore();
+    }
+    // Six members had been written (their zip and .npy headers alone take over 1 KB).
+    expect(partial).toBeGreaterThan(1000);
+    const left = await readdir(dir);
+    expect(left).toContain("late-failure.npz.journal");
+    expect(left).not.toContain("late-failure.npz.tmp");
+    expect(left).not.toContain("late-failure.npz.journal.z");
+    // The .npz on disk is still a complete one (the empty one made at open).
+    expect((await dumpNpz(python!, path)).testzip).toBeNull();
+    const [result] = await recoverNpz(path);
+    expect({ outcome: result!.outcome, transitions: result!.transitions }).toEqual({
+      outcome: "recovered",
+      transitions: 17,
+    });
+    expect((await dumpNpz(python!, path)).arrays.states!.shape).toEqual([17, 3]);
   });
 
   it("compresses as it goes with deferCompression false (the same arrays)", async () => {
