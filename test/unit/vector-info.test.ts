@@ -49,6 +49,17 @@ describe("mergeInfos", () => {
     expect(ragged._v).toEqual(Uint8Array.of(1, 1));
   });
 
+  it("lists mixed kinds and plain arrays as they are (Gymnasium: an object array)", () => {
+    expect(mergeInfos([{ m: 1 }, { m: true }, {}]).m).toEqual([1, true, ""]);
+    expect(mergeInfos([{ a: [1, 2] }, { a: [3, 4] }]).a).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    // A typed array and a dict for one key are not batched either.
+    const odd = mergeInfos([{ t: Float64Array.of(1) }, { t: { x: 1 } }]);
+    expect(Array.isArray(odd.t)).toBe(true);
+  });
+
   it("keeps every key reported by any sub-env", () => {
     const merged = mergeInfos([{ a: 1 }, { b: true }]);
     expect(Object.keys(merged).sort()).toEqual(["_a", "_b", "a", "b"]);

@@ -8,53 +8,82 @@ import type { Info, InfoValue } from "../env.js";
  */
 export function mergeInfos(infos: readonly Info[]): Info {
   const n = infos.length;
-  const keys = new Set<string>();
-  for (const info of infos) for (const k of Object.keys(info)) keys.add(k);
   const out: Info = {};
+  // Keys in the order first reported (one sub-env: its own order), as a Set gives them.
+  const keys: Iterable<string> =
+    n === 1 ? Object.keys(infos[0]!) : new Set(infos.flatMap((info) => Object.keys(info)));
+  // Called every step of a vector env: one pass per key, no per-value closures.
+  const values = new Array<InfoValue | undefined>(n);
   for (const key of keys) {
-    const values = infos.map((info) => info[key]);
     const mask = new Uint8Array(n);
-    values.forEach((v, i) => {
+    for (let i = 0; i < n; i++) {
+      const v = infos[i]![key];
+      values[i] = v;
       mask[i] = v === undefined ? 0 : 1;
-    });
+    }
     out[key] = mergeValues(values, n);
     out[`_${key}`] = mask;
   }
   return out;
 }
 
+/** What every present value of a key is, which decides how they are batched. */
+type Kind = "bool" | "number" | "dict" | "typed" | "other";
+
+function kindOf(v: InfoValue): Kind {
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "number") return "number";
+  if (isTypedArray(v)) return "typed";
+  if (typeof v === "object" && v !== null && !Array.isArray(v)) return "dict";
+  return "other";
+}
+
 function mergeValues(values: readonly (InfoValue | undefined)[], n: number): InfoValue {
-  const present = values.filter((v) => v !== undefined);
-  if (present.every((v) => typeof v === "boolean")) {
-    const arr = new Uint8Array(n);
-    values.forEach((v, i) => {
-      arr[i] = v ? 1 : 0;
-    });
-    return arr;
+  let kind: Kind | undefined;
+  let first: TypedArray | undefined;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === undefined) continue;
+    const k = kindOf(v);
+    if (kind === undefined) {
+      kind = k;
+      if (k === "typed") first = v as TypedArray;
+    } else if (k !== kind) {
+      kind = "other";
+      break;
+    } else if (
+      k === "typed" &&
+      ((v as TypedArray).length !== first!.length || v.constructor !== first!.constructor)
+    ) {
+      kind = "other";
+      break;
+    }
   }
-  if (present.every((v) => typeof v === "number")) {
-    return Float64Array.from(values, (v) => (v === undefined ? 0 : (v as number)));
+  switch (kind) {
+    case undefined:
+    case "bool": {
+      // No value at all batches as bools, as Gymnasium's all-absent key would.
+      const arr = new Uint8Array(n);
+      for (let i = 0; i < n; i++) arr[i] = values[i] ? 1 : 0;
+      return arr;
+    }
+    case "number": {
+      const arr = new Float64Array(n);
+      for (let i = 0; i < n; i++) arr[i] = (values[i] as number | undefined) ?? 0;
+      return arr;
+    }
+    case "dict":
+      return mergeInfos(values.map((v) => (v ?? {}) as Info));
+    case "typed": {
+      const ctor = first!.constructor as new (len: number) => TypedArray;
+      const arr = new ctor(n * first!.length);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v !== undefined) (arr as Float64Array).set(v as Float64Array, i * first!.length);
+      }
+      return arr;
+    }
+    default:
+      return values.map((v) => v ?? "");
   }
-  if (
-    present.every(
-      (v) => typeof v === "object" && v !== null && !isTypedArray(v) && !Array.isArray(v),
-    )
-  ) {
-    return mergeInfos(values.map((v) => (v ?? {}) as Info));
-  }
-  const first = present[0];
-  if (
-    isTypedArray(first) &&
-    present.every(
-      (v) => isTypedArray(v) && v.length === first.length && v.constructor === first.constructor,
-    )
-  ) {
-    const ctor = first.constructor as new (len: number) => TypedArray;
-    const arr = new ctor(n * first.length);
-    values.forEach((v, i) => {
-      if (v !== undefined) (arr as Float64Array).set(v as Float64Array, i * first.length);
-    });
-    return arr;
-  }
-  return values.map((v) => v ?? "");
 }
