@@ -74,9 +74,15 @@ export async function assembleNpz(
   });
 }
 
+/** Bytes a piece takes in the archive: a compressed one as it is, a stored one framed. */
+function archivedSize(piece: PieceRef): number {
+  return "at" in piece ? piece.length : storedSize(piece.raw);
+}
+
 /**
  * Writes `path` (atomically, as assembleNpz) from each member's pieces in order
- * (`pieces(i)`, i indexing NPZ_MEMBERS, asked for in that order): compressed ones read from
+ * (`pieces(i)`, i indexing NPZ_MEMBERS, asked for in that order and possibly more than
+ * once, the same answer each time): compressed ones read from
  * `spill`, stored ones from the raw `journal` whose totals `state` holds, framed as stored
  * blocks. Each piece is read into a recycled buffer as it lies in the archive
  * (readPieceInto) and written from it. A member is written as soon as its pieces are
@@ -91,21 +97,14 @@ export async function assembleNpzFromPieces(
   path: string,
   opts: AssembleOptions = {},
 ): Promise<void> {
-  const known = new Map<number, Promise<readonly PieceRef[]>>();
-  const piecesOf = (i: number) => {
-    let p = known.get(i);
-    if (!p) known.set(i, (p = pieces(i)));
-    return p;
-  };
-  const body = async (i: number) =>
-    (await piecesOf(i)).reduce((n, p) => n + ("at" in p ? p.length : storedSize(p.raw)), 0);
+  const body = async (i: number) => (await pieces(i)).reduce((n, p) => n + archivedSize(p), 0);
   await writeArchive(state, body, false, path, opts, async (present, sinkFor, writes, out) => {
     const buffers = new PieceBuffers(storedSize(CHUNK_BYTES), WRITES_IN_FLIGHT + 1);
     for (let k = 0; k < present.length; k++) {
       const sink = await sinkFor(k);
-      for (const piece of await piecesOf(present[k]!)) {
+      for (const piece of await pieces(present[k]!)) {
         opts.signal?.throwIfAborted();
-        const buf = await buffers.take("at" in piece ? piece.length : storedSize(piece.raw));
+        const buf = await buffers.take(archivedSize(piece));
         let bytes: Buffer;
         try {
           bytes = await readPieceInto(buf, piece, journal, spill);

@@ -13,8 +13,9 @@ export interface NpzWriterOptions {
    * Store (deflate level 0: stored blocks) a 1 MiB piece of a member when a sample of it
    * compresses by less than this fraction (default 0.125, ZFS's rule for keeping a
    * compressed block; 0: compress every piece). Float and bool members are judged by a
-   * model of zlib's Z_RLE output (within ~0.5% on float data), the others by deflating it. Float data of a random policy saves ~8-12%
-   * at level 1 for ~8 ns per byte of one core: stored, such pieces cost a copy.
+   * model of zlib's Z_RLE output (within ~0.5% on float data), the others by deflating
+   * it. Float data of a random policy saves ~8-12% at level 1 for ~8 ns per byte of one
+   * core: stored, such pieces cost a copy.
    */
   readonly minSaving?: number;
   /** Write zip64 structures even when nothing needs them. */

@@ -69,18 +69,13 @@ function huffmanBits(): number {
 
 /** Extra bits of the runs counted so far in the block being estimated. */
 let runBits = 0;
-/** The block being estimated as 32-bit words, when it is aligned (for wordRun). */
-let runWords: Uint32Array | undefined;
 
 /** Estimated bits of one block of `bytes` (Z_RLE parse, Huffman-coded, with its header). */
 function blockBits(bytes: Uint8Array): number {
   counts.fill(0);
   runBits = 0;
   if (bytes.byteOffset % 4 === 0 && bytes.length % 4 === 0) countWords(bytes);
-  else {
-    runWords = undefined;
-    parse(bytes, 0, false);
-  }
+  else parse(bytes, 0, undefined);
   counts[END_OF_BLOCK]!++;
   return huffmanBits() + runBits + (8 * HEADER_BYTES_PER_16K * bytes.length) / 16_384;
 }
@@ -95,7 +90,6 @@ function blockBits(bytes: Uint8Array): number {
  */
 function countWords(bytes: Uint8Array): void {
   const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
-  runWords = words;
   lanes.fill(0);
   let counted = -2; // The index of the last word counted as literals (none yet: not -1, the word before word 0).
   for (let i = 0; i < words.length; ) {
@@ -110,7 +104,7 @@ function countWords(bytes: Uint8Array): void {
         lanes[512 | ((v >>> 16) & 0xff)]!--;
         lanes[768 | (v >>> 24)]!--;
       }
-      i = parse(bytes, 4 * from, true) / 4;
+      i = parse(bytes, 4 * from, words) / 4;
       continue;
     }
     lanes[w & 0xff]!++;
@@ -126,15 +120,15 @@ function countWords(bytes: Uint8Array): void {
 
 /**
  * Counts `bytes` from `from` as Z_RLE parses them, literals and runs (their extra bits
- * into runBits), to the end, or (`toWord`) to the first word boundary past `from` that
- * neither goes on with the byte before nor starts a word of four equal bytes: returns
- * where it stopped.
+ * into runBits), to the end, or, given `bytes` as aligned `words` (countWords), to the
+ * first word boundary past `from` that neither goes on with the byte before nor starts a
+ * word of four equal bytes (runs are then taken a word at a time): returns where it stopped.
  */
-function parse(bytes: Uint8Array, from: number, toWord: boolean): number {
+function parse(bytes: Uint8Array, from: number, words: Uint32Array | undefined): number {
   const n = bytes.length;
   let prev = from > 0 ? bytes[from - 1]! : -1;
   for (let i = from; i < n; ) {
-    if (toWord && i > from && (i & 3) === 0 && bytes[i] !== prev && !fourEqual(bytes, i)) {
+    if (words && i > from && (i & 3) === 0 && bytes[i] !== prev && !fourEqual(bytes, i)) {
       return i;
     }
     const c = bytes[i]!;
@@ -144,7 +138,7 @@ function parse(bytes: Uint8Array, from: number, toWord: boolean): number {
       i++;
       continue;
     }
-    let len = runWords ? wordRun(bytes, runWords, i, c) : MIN_RUN;
+    let len = words ? wordRun(bytes, words, i, c) : MIN_RUN;
     while (len < MAX_RUN && i + len < n && bytes[i + len] === c) len++;
     counts[runSymbol[len]!]!++;
     runBits += runExtraBits[len]!;
