@@ -34,15 +34,6 @@ const SPARE_PIECES = IN_FLIGHT_BYTES / CHUNK_BYTES;
 /** Journal bytes worth a background pass (smaller runs wait: a read per episode costs more than it saves). */
 const PASS_BYTES = 4 << 20;
 
-/**
- * Records at least this big are taken from memory as they are journaled. Smaller ones (an
- * episode or a few) wait for a pass: gathering nine members' few bytes right after the
- * write cost ~40 µs on the step that ended the episode (code gone cold between episode
- * ends), and with it a recording of one sub-env over gRPC cost the server 17-33% more CPU
- * per step instead of 0-6%; a pass reads them back in bulk, off the steps.
- */
-export const FROM_MEMORY_BYTES = 64 << 10;
-
 /** A record just journaled, still in memory: its bytes, where it lies, its members. */
 export interface JournaledRecord {
   /** Journal offset of its first byte. */
@@ -155,8 +146,7 @@ export class NpzCompactor {
   /**
    * The journal's whole records now end at `end`: compress them, in the background.
    * `record`, the one just journaled (ending at `end`), is taken from memory (at once:
-   * its bytes may be reused after this returns) when every record before it is taken and
-   * it is FROM_MEMORY_BYTES or more.
+   * its bytes may be reused after this returns) when every record before it is taken.
    */
   advance(end: number, record?: JournaledRecord): void {
     this.target = end;
@@ -164,7 +154,6 @@ export class NpzCompactor {
     if (
       record &&
       !this.pass &&
-      record.bytes.length >= FROM_MEMORY_BYTES &&
       record.at === this.pos &&
       record.at + record.bytes.length === end &&
       this.inFlight <= IN_FLIGHT_BYTES

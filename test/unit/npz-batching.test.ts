@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Box } from "../../envs/core/spaces/box.js";
 import type { RecordedEpisode } from "../../recorders/types.js";
-import { FROM_MEMORY_BYTES, NpzCompactor } from "../../recorders/writers/npz-compact.js";
+import { NpzCompactor } from "../../recorders/writers/npz-compact.js";
 import { type NpzWriterOptions, npzWriterFactory } from "../../recorders/writers/npz-writer.js";
 import { testContext } from "../helpers/memory-recorder.js";
 import { NO_STATS, syntheticEpisode } from "../helpers/npz-episodes.js";
@@ -137,64 +137,28 @@ describe("npz archives do not depend on how episodes were batched", () => {
   );
 
   it("the compactor takes records from memory or reads them back from the journal: the same bytes", async () => {
-    // Records as advance sees them, and those it gathered at once (from memory): big ones
-    // (episodes handed over at once) are, an episode's own (one at a time) waits for a
-    // pass over the journal.
-    const compactor = NpzCompactor.prototype as unknown as { gather: (...a: unknown[]) => void };
-    const gather = compactor.gather;
-    let gathered = 0;
-    const gatherSpy = vi.spyOn(compactor, "gather").mockImplementation(function (
-      this: unknown,
-      ...a: unknown[]
-    ) {
-      gathered++;
-      gather.apply(this, a);
-    });
+    const fromMemory = await record("memory", {}, true, mixedEpisodes());
+    // Every other record withheld: those are read back from the journal, and the records
+    // after one (out of order for memory) wait for the read too.
     const advance = NpzCompactor.prototype.advance;
-    const sizes: number[] = [];
-    let takenFromMemory = 0;
-    let memory: Buffer = Buffer.alloc(0);
-    let withhold = false;
     let n = 0;
     const spy = vi.spyOn(NpzCompactor.prototype, "advance").mockImplementation(function (
       this: NpzCompactor,
       end,
       rec,
     ) {
-      if (rec) sizes.push(rec.bytes.length);
-      const before = gathered;
-      advance.call(this, end, withhold && n++ % 2 === 1 ? undefined : rec);
-      if (rec && gathered > before) takenFromMemory++;
+      advance.call(this, end, n++ % 2 === 0 ? rec : undefined);
     });
     try {
-      memory = await record("memory", {}, false, mixedEpisodes());
-      expect(sizes.some((b) => b >= FROM_MEMORY_BYTES)).toBe(true);
-      expect(takenFromMemory).toBe(sizes.filter((b) => b >= FROM_MEMORY_BYTES).length);
-      sizes.length = 0;
-      takenFromMemory = 0;
-      const readBack = await record("read-back", {}, true, mixedEpisodes());
-      expect(sizes).toHaveLength(300);
-      expect(sizes.every((b) => b < FROM_MEMORY_BYTES)).toBe(true);
-      expect(takenFromMemory).toBe(0);
-      expect(readBack.equals(memory)).toBe(true);
-      // Every other big record withheld: those are read back from the journal, and the
-      // records after one (out of order for memory) wait for the read too.
-      withhold = true;
-      const mixed = await record(
-        "mixed",
-        { maxBatchBytes: FROM_MEMORY_BYTES * 2 },
-        false,
-        mixedEpisodes(),
-      );
-      expect(n).toBeGreaterThanOrEqual(4);
-      expect(mixed.equals(memory)).toBe(true);
+      const mixed = await record("mixed", {}, true, mixedEpisodes());
+      expect(n).toBeGreaterThanOrEqual(300);
+      expect(mixed.equals(fromMemory)).toBe(true);
     } finally {
       spy.mockRestore();
-      gatherSpy.mockRestore();
     }
     const stored = await record("stored", { level: 0 }, true, mixedEpisodes());
     // Coarse pieces were deflated, noisy ones stored (framing: a little over raw).
-    expect(memory.length).toBeLessThan(stored.length * 0.8);
+    expect(fromMemory.length).toBeLessThan(stored.length * 0.8);
     if ("python" in found) {
       const [a, b] = await Promise.all([
         dumpNpz(found.python, join(dir, "memory.npz")),
