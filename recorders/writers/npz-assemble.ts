@@ -158,6 +158,9 @@ async function writeArchive(
   let headerAt = 0;
   const tmp = `${path}.tmp`;
   const out = await open(tmp, "w");
+  // Every write, headers included, joins the writes in flight: awaiting each small one
+  // alone costs a threadpool round trip apiece (16 of them for 8 members).
+  const writes = new WritesInFlight(WRITES_IN_FLIGHT, out);
   const sinkFor = async (k: number): Promise<MemberSink> => {
     if (k !== sinks.length) throw new Error(`archive member ${k} asked for out of order`);
     const i = present[k]!;
@@ -174,7 +177,7 @@ async function writeArchive(
     };
     // An entry's local header depends on it alone (zip64 fields where its sizes overflow).
     const [local] = layoutZip([entry], { forceZip64: opts.forceZip64 }).localHeaders;
-    await writeAll(out, Buffer.concat([local!, prefix]), headerAt);
+    await writes.add(writeAll(out, Buffer.concat([local!, prefix]), headerAt));
     const dataAt = headerAt + local!.length;
     entries.push(entry);
     const sink = new MemberSink(out, dataAt + prefix.length, rawFramed ? totals.raw : undefined);
@@ -183,11 +186,9 @@ async function writeArchive(
     return sink;
   };
   try {
-    const writes = new WritesInFlight(WRITES_IN_FLIGHT, out);
     await fill(present, sinkFor, writes, out);
     if (sinks.length !== present.length) throw new Error("archive members left unwritten");
     for (const sink of sinks) await writes.add(sink.flush());
-    await writes.drain();
     const layout = layoutZip(entries, { forceZip64: opts.forceZip64 });
     for (let k = 0; k < present.length; k++) {
       const sink = sinks[k]!;
@@ -196,9 +197,10 @@ async function writeArchive(
         throw new Error(
           `journal inconsistent: ${entries[k]!.name} data ends at ${sink.pos}, expected ${end}`,
         );
-      await writeAll(out, FINAL_BLOCK, sink.pos);
+      await writes.add(writeAll(out, FINAL_BLOCK, sink.pos));
     }
-    await writeAll(out, layout.tail, layout.tailOffset);
+    await writes.add(writeAll(out, layout.tail, layout.tailOffset));
+    await writes.drain();
     await out.sync();
   } catch (err) {
     await out.close().catch(() => undefined);
