@@ -167,9 +167,9 @@ export class NpzWriter implements DatasetWriter {
         createdAt: new Date().toISOString(),
       };
       const header = encodeJournalHeader(info);
+      // No sync of its own: the first record's fdatasync flushes the header with it, and
+      // the empty .npz's assembly below fsyncs the directory, the journal's entry too.
       await writeAll(fh, header, 0);
-      await fh.datasync();
-      await syncDir(dirname(path));
       const builder = raw
         ? new RawBatchBuilder(obs, act, opts.sliceBytes)
         : new BatchBuilder(obs, act, opts, opts.sliceBytes);
