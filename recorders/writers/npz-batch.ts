@@ -50,6 +50,8 @@ export interface RecordBuilder {
   readonly rowBytes: number;
   /** Starts preparing `episodes` (after the previous batch is built). */
   prepare(episodes: readonly RecordedEpisode[]): Preparing;
+  /** Lets go of the buffers it reuses and the last record (the writer is done with it). */
+  release(): void;
 }
 
 /**
@@ -76,6 +78,11 @@ export class BatchBuilder implements RecordBuilder {
     private readonly sliceBytes: number,
   ) {
     this.rowBytes = rowBytes(obs.width, act.width);
+  }
+
+  /** Lets go of the last record. */
+  release(): void {
+    this.previous = Promise.resolve();
   }
 
   /** Starts preparing `episodes`. */

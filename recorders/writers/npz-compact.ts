@@ -1,5 +1,6 @@
 import type { FileHandle } from "node:fs/promises";
 import { open, unlink } from "node:fs/promises";
+import { keepShape } from "../shape-keeper.js";
 import {
   type AssembleOptions,
   assembleNpzFromPieces,
@@ -128,6 +129,7 @@ export class NpzCompactor {
     this.pos = dataStart;
     this.target = dataStart;
     this.end = 0;
+    keepShape(this);
   }
 
   /** Starts compacting `journal`, the raw journal of `path`, whose records start at `dataStart`. */
@@ -210,8 +212,9 @@ export class NpzCompactor {
     }
   }
 
-  /** Closes and deletes the spill file (the writer failed or is done). */
+  /** Closes and deletes the spill file, and lets go of the piece buffers (the writer failed or is done). */
   async discard(): Promise<void> {
+    this.spare.length = 0;
     await this.out.close().catch(() => undefined);
     await unlink(this.zPath).catch(() => undefined);
   }

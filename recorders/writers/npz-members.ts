@@ -4,6 +4,7 @@ import { InvalidArgumentError } from "../../envs/core/errors.js";
 import type { Dict } from "../../envs/core/spaces/dict.js";
 import type { Space, SpaceValue } from "../../envs/core/spaces/space.js";
 import type { Tuple } from "../../envs/core/spaces/tuple.js";
+import { keepShape } from "../shape-keeper.js";
 import type { RecordedEpisode } from "../types.js";
 
 /** One array of the .npz: its name, numpy dtype, row width and deflate strategy. */
@@ -54,10 +55,57 @@ export interface RowFlattener {
   write(batch: SpaceValue, from: number, rows: number, out: Float32Array, outRow: number): void;
 }
 
+/** A Box-like part of a space: where it lies in a value (keys from the root) and in a row. */
 interface Leaf {
-  readonly get: (v: SpaceValue) => SpaceValue;
+  readonly path: readonly (string | number)[];
   readonly offset: number;
   readonly width: number;
+}
+
+/** The part of a (batched) value at `path`. */
+function partAt(value: SpaceValue, path: readonly (string | number)[]): SpaceValue {
+  let v = value;
+  for (const key of path) v = (v as Record<string | number, SpaceValue>)[key]!;
+  return v;
+}
+
+/**
+ * A class rather than a closure per space: every recording's flattener then shares one
+ * `write`, so the code that calls it (fillColumns) stays optimized across recordings,
+ * where a fresh closure per writer made V8 deoptimize and recompile it for each new one.
+ */
+class SpaceRowFlattener implements RowFlattener {
+  constructor(
+    readonly width: number,
+    private readonly leaves: readonly Leaf[],
+    private readonly field: string,
+  ) {
+    keepShape(this);
+  }
+
+  write(batch: SpaceValue, from: number, rows: number, out: Float32Array, outRow: number): void {
+    const rowWidth = this.width;
+    for (const leaf of this.leaves) {
+      const v = partAt(batch, leaf.path);
+      const start = from * leaf.width;
+      const end = start + rows * leaf.width;
+      const arr = isTypedArray(v) ? v : typeof v === "number" ? Float64Array.of(v) : undefined;
+      if (!arr || arr.length < end) {
+        throw new TypeError(`${this.field}: expected ${end} elements in batched layout`);
+      }
+      const part: TypedArray = arr.subarray(start, end);
+      const src = asNumbers(part);
+      if (leaf.width === rowWidth) {
+        out.set(src, outRow * rowWidth);
+        continue;
+      }
+      for (let r = 0; r < rows; r++) {
+        const o = (outRow + r) * rowWidth + leaf.offset;
+        const s = r * leaf.width;
+        for (let j = 0; j < leaf.width; j++) out[o + j] = src[s + j]!;
+      }
+    }
+  }
 }
 
 /**
@@ -69,14 +117,12 @@ interface Leaf {
 export function rowFlattener(space: Space, field: string): RowFlattener {
   const leaves: Leaf[] = [];
   let width = 0;
-  const walk = (s: Space, get: (v: SpaceValue) => SpaceValue): void => {
+  const walk = (s: Space, path: readonly (string | number)[]): void => {
     if (s.kind === "dict") {
-      for (const [k, sub] of (s as Dict).spaces) {
-        walk(sub, (v) => (get(v) as Record<string, SpaceValue>)[k]!);
-      }
+      for (const [k, sub] of (s as Dict).spaces) walk(sub, [...path, k]);
     } else if (s.kind === "tuple") {
       (s as Tuple).spaces.forEach((sub, i) => {
-        walk(sub, (v) => (get(v) as SpaceValue[])[i]!);
+        walk(sub, [...path, i]);
       });
     } else if (s.kind === "text") {
       throw new InvalidArgumentError(
@@ -85,37 +131,12 @@ export function rowFlattener(space: Space, field: string): RowFlattener {
       );
     } else {
       const w = shapeSize(s.shape ?? []);
-      leaves.push({ get, offset: width, width: w });
+      leaves.push({ path, offset: width, width: w });
       width += w;
     }
   };
-  walk(space, (v) => v);
-  const rowWidth = width;
-  return {
-    width: rowWidth,
-    write(batch, from, rows, out, outRow) {
-      for (const leaf of leaves) {
-        const v = leaf.get(batch);
-        const start = from * leaf.width;
-        const end = start + rows * leaf.width;
-        const arr = isTypedArray(v) ? v : typeof v === "number" ? Float64Array.of(v) : undefined;
-        if (!arr || arr.length < end) {
-          throw new TypeError(`${field}: expected ${end} elements in batched layout`);
-        }
-        const part: TypedArray = arr.subarray(start, end);
-        const src = asNumbers(part);
-        if (leaf.width === rowWidth) {
-          out.set(src, outRow * rowWidth);
-          continue;
-        }
-        for (let r = 0; r < rows; r++) {
-          const o = (outRow + r) * rowWidth + leaf.offset;
-          const s = r * leaf.width;
-          for (let j = 0; j < leaf.width; j++) out[o + j] = src[s + j]!;
-        }
-      }
-    },
-  };
+  walk(space, []);
+  return new SpaceRowFlattener(width, leaves, field);
 }
 
 /** Reasons an episode ends without the env saying so; its last step is then marked as a timeout. */

@@ -1,3 +1,4 @@
+import { keepShape } from "../shape-keeper.js";
 import type { RecordedEpisode } from "../types.js";
 import type { PreparedBatch, Preparing, RecordBuilder } from "./npz-batch.js";
 import {
@@ -45,6 +46,12 @@ export class RawBatchBuilder implements RecordBuilder {
     private readonly sliceBytes: number,
   ) {
     this.rowBytes = rowBytes(obs.width, act.width);
+    keepShape(this);
+  }
+
+  /** Lets go of the reused record buffers. */
+  release(): void {
+    this.arenas.fill(Buffer.alloc(0));
   }
 
   /**
@@ -85,7 +92,7 @@ export class RawBatchBuilder implements RecordBuilder {
     const rowsAfter = this.rowsTaken;
     const layout = this.layout(rows, backfill);
     const cols = columnsOf(layout.segments, backfill);
-    const crcs = new CrcProgress(this.crcs, layout);
+    const crcs = new CrcProgress(this.crcs);
     const finish = (): PreparedBatch => {
       const members: RecordMember[] = layout.raws.map((raw, i) => ({
         compressed: raw,
@@ -100,7 +107,7 @@ export class RawBatchBuilder implements RecordBuilder {
     };
     if (rows * this.rowBytes <= this.sliceBytes) {
       fillColumns(episodes, this.obs, this.act, cols, 0);
-      crcs.upTo(rows);
+      crcs.upTo(layout, rows);
       return { done: finish() };
     }
     const done = (async () => {
@@ -108,7 +115,7 @@ export class RawBatchBuilder implements RecordBuilder {
       for (let i = 0; i < episodes.length; ) {
         const j = sliceEnd(episodes, i, this.rowBytes, this.sliceBytes);
         row += fillColumns(episodes.slice(i, j), this.obs, this.act, cols, row).rows;
-        crcs.upTo(row);
+        crcs.upTo(layout, row);
         i = j;
         if (i < episodes.length) await new Promise((r) => setImmediate(r));
       }
@@ -153,17 +160,16 @@ class CrcProgress {
   readonly crcs: number[];
   private readonly done: number[];
 
-  constructor(
-    before: readonly number[],
-    private readonly layout: Layout,
-  ) {
+  /** The layout is passed to upTo, not kept: the latest instance outlives its batch (keepShape). */
+  constructor(before: readonly number[]) {
     this.crcs = before.slice();
     this.done = before.map(() => 0);
+    keepShape(this);
   }
 
-  /** Takes rows up to `row` (of the batch) into the CRCs. */
-  upTo(row: number): void {
-    const { widths, starts, segments } = this.layout;
+  /** Takes rows up to `row` (of the batch laid out as `layout`) into the CRCs. */
+  upTo(layout: Layout, row: number): void {
+    const { widths, starts, segments } = layout;
     for (let i = 0; i < this.crcs.length; i++) {
       const end = starts[i]! + row * widths[i]!;
       if (end === this.done[i]) continue;

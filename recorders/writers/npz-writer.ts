@@ -63,6 +63,7 @@ import { open, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { RecordingError } from "../recording-errors.js";
+import { keepShape } from "../shape-keeper.js";
 import type { DatasetWriter, RecordedEpisode, RecordingContext, WriterFactory } from "../types.js";
 import { assembleNpz } from "./npz-assemble.js";
 import { BatchBuilder, type PreparedBatch, type RecordBuilder } from "./npz-batch.js";
@@ -126,6 +127,7 @@ export class NpzWriter implements DatasetWriter {
     this.journalPath = `${path}.journal`;
     this.end = dataStart;
     this.batchInvariant = info.version === 2;
+    keepShape(this);
   }
 
   /** Creates the journal (refusing to clobber an unrecovered one) and an empty .npz. */
@@ -210,6 +212,8 @@ export class NpzWriter implements DatasetWriter {
 
   private async finish(): Promise<void> {
     while (this.pumping) await this.pumping;
+    // Nothing is laid out any more; this writer may outlive its recording (keepShape).
+    this.builder.release();
     // A periodic assembly that will not be the final file (compression pending, or
     // episodes it lacks) is given up rather than waited for.
     const compress = this.compactor !== undefined;
