@@ -212,9 +212,18 @@ export class NpzCompactor {
     }
   }
 
-  /** Closes and deletes the spill file, and lets go of the piece buffers (the writer failed or is done). */
+  /**
+   * Closes and deletes the spill file, and lets go of the piece buffers and the pieces'
+   * journal ranges (the writer failed or is done; this compactor may outlive it: keepShape).
+   */
   async discard(): Promise<void> {
     this.spare.length = 0;
+    for (const p of this.pieces) p.length = 0;
+    for (const g of this.gathering) {
+      g.ranges = [];
+      g.full = undefined;
+      g.sample = undefined;
+    }
     await this.out.close().catch(() => undefined);
     await unlink(this.zPath).catch(() => undefined);
   }
