@@ -11,7 +11,11 @@ export interface Child<T> {
   stop(): Promise<void>;
 }
 
-/** Starts `script` (a sibling compiled module) and waits for its first stdout line, parsed as JSON. */
+/**
+ * Starts `script` (a sibling compiled module) and waits for its first stdout line that is a
+ * JSON object. Other lines are passed to stderr: V8 flags in GYMRPC_BENCH_CHILD_ARGS
+ * (--trace-deopt, --trace-opt) print to stdout, before and after that line.
+ */
 export async function startChild<T>(script: string): Promise<Child<T>> {
   const path = fileURLToPath(new URL(script, import.meta.url));
   // GYMRPC_BENCH_CHILD_ARGS: extra node flags for the child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p" to profile the server.
@@ -20,8 +24,16 @@ export async function startChild<T>(script: string): Promise<Child<T>> {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const lines = createInterface({ input: proc.stdout! });
+  let ready: ((l: string) => void) | undefined;
+  lines.on("line", (l) => {
+    if (ready && l.startsWith("{")) ready(l);
+    else process.stderr.write(`${l}\n`);
+  });
   const info = await new Promise<T>((resolve, reject) => {
-    lines.once("line", (l) => resolve(JSON.parse(l) as T));
+    ready = (l) => {
+      ready = undefined;
+      resolve(JSON.parse(l) as T);
+    };
     proc.once("exit", (code) =>
       reject(new Error(`${script} exited with ${code} before it was ready`)),
     );
