@@ -171,6 +171,29 @@ describe("npz archives do not depend on how episodes were batched", () => {
     }
   }, 60_000);
 
+  it("two writers at once, sharing the process's piece buffers, write what each writes alone", async () => {
+    const a = mixedEpisodes();
+    const b = episodes();
+    const aloneA = await record("alone-a", {}, false, a);
+    const aloneB = await record("alone-b", {}, false, b);
+    // Interleaved: both compactors take and give back 1 MiB piece buffers from one pool.
+    const ctx = testContext("synthetic", new Box(-1, 1, [OBS]), new Box(0, 3, [1]));
+    const [wa, wb] = await Promise.all([
+      npzWriterFactory({})(join(dir, "both-a.npz"), ctx),
+      npzWriterFactory({})(join(dir, "both-b.npz"), ctx),
+    ]);
+    const writes: Promise<void>[] = [];
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      if (i < a.length) writes.push(wa.writeEpisode(a[i]!));
+      if (i < b.length) writes.push(wb.writeEpisode(b[i]!));
+      if (i % 25 === 0) await Promise.all(writes.splice(0));
+    }
+    await Promise.all(writes);
+    await Promise.all([wa.close(NO_STATS), wb.close(NO_STATS)]);
+    expect((await readFile(join(dir, "both-a.npz"))).equals(aloneA)).toBe(true);
+    expect((await readFile(join(dir, "both-b.npz"))).equals(aloneB)).toBe(true);
+  }, 60_000);
+
   it("refuses a minSaving outside [0, 1)", async () => {
     const ctx = testContext("synthetic", new Box(-1, 1, [OBS]), new Box(0, 3, [1]));
     await expect(npzWriterFactory({ minSaving: 1 })(join(dir, "bad.npz"), ctx)).rejects.toThrow(
