@@ -28,9 +28,16 @@ export class PieceBuffers {
     private readonly count: number,
   ) {}
 
-  /** A buffer of at least `bytes` (a one-off one when they exceed the pool's size). */
+  /**
+   * A buffer of at least `bytes`: a one-off one when they exceed the pool's size, or are
+   * under a quarter of it (a small recording's close would otherwise make a whole pool of
+   * 1 MiB buffers for a few KB each, and that churn of external memory costs V8 a major
+   * garbage collection).
+   */
   take(bytes: number): Promise<Buffer> {
-    if (bytes > this.size) return Promise.resolve(Buffer.allocUnsafeSlow(bytes));
+    if (bytes > this.size || bytes < this.size / 4) {
+      return Promise.resolve(Buffer.allocUnsafeSlow(bytes));
+    }
     const buf = this.free.pop();
     if (buf) return Promise.resolve(buf);
     if (this.made < this.count) {
