@@ -329,7 +329,7 @@ export class NpzCompactor {
     }
   }
 
-  /** Keeps a whole piece's buffer for the next piece (the job that read it has settled). */
+  /** Keeps a whole piece's buffer for the next piece of any compactor (the job that read it has settled). */
   private recycle(data: Buffer | undefined): void {
     if (data && data.length === CHUNK_BYTES && spare.length < SPARE_PIECES) {
       spare.push(data);

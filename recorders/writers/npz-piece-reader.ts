@@ -16,7 +16,8 @@ const MAX_IOV = 512;
 /**
  * Buffers of `size` bytes for pieces, recycled: the kernel fills a fresh buffer page by
  * page, faulting each in, which halved the assembly's reads. At most `count` are out at
- * once; take() waits for one to come back.
+ * once; take() waits for one to come back (a piece far smaller or larger than `size` gets
+ * a one-off buffer instead).
  */
 export class PieceBuffers {
   private readonly free: Buffer[] = [];
