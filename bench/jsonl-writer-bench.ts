@@ -6,6 +6,7 @@ import type { RecordedEpisode, RecordingContext, TransitionRecord } from "../rec
 import { JsonlWriter } from "../recorders/writers/jsonl-writer.js";
 import { collectGarbage } from "./heap.js";
 import { ACT, OBS, STEPS, seed000Context, seed000EpisodeMeta } from "./seed000-shape.js";
+import { type PassRates, passRates } from "./stats.js";
 
 const context = (): RecordingContext => seed000Context("random");
 
@@ -54,6 +55,20 @@ export async function jsonlTransitionsPerSecond(
   const secs = (performance.now() - start) / 1000;
   await rm(dir, { recursive: true, force: true });
   return total / secs;
+}
+
+/**
+ * jsonlTransitionsPerSecond over `passes` timed passes after an untimed one (the JIT
+ * warms up on it, as every writer figure's does): their median and each of them.
+ */
+export async function jsonlPassRates(
+  opts: { gz?: boolean; transitions?: number },
+  passes: number,
+): Promise<PassRates> {
+  await jsonlTransitionsPerSecond(opts);
+  const rates: number[] = [];
+  for (let i = 0; i < passes; i++) rates.push(await jsonlTransitionsPerSecond(opts));
+  return passRates(rates);
 }
 
 /**
