@@ -23,6 +23,11 @@ export interface RecordOptions {
   readonly discardPartialEpisodes?: boolean;
   /** Record at most this many episodes. */
   readonly maxEpisodes?: number;
+  /**
+   * 0 (none) to 9; default: the format's (npz: deflate level 1, 0 as np.savez; hdf5,
+   * d4rl, minari: gzip level, by default 4 for hdf5 and none for the others; jsonl.gz: 1-9).
+   */
+  readonly compressionLevel?: number;
 }
 
 /** Behavior-policy metadata recorded with a step (numbers, or one per sub-env for a vector session). */
@@ -67,6 +72,7 @@ export function recordOptionsToWire(o: RecordOptions): RecordingOptions {
     metadata: o.metadata,
     discardPartialEpisodes: o.discardPartialEpisodes ?? false,
     maxEpisodes: o.maxEpisodes ?? 0,
+    compressionLevel: o.compressionLevel,
   };
 }
 

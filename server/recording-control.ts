@@ -14,7 +14,7 @@ import { type DatasetFormat, resolveFormat, resolveOutputPath } from "../recorde
 import { Recorder } from "../recorders/recorder.js";
 import { RecordingError } from "../recorders/recording-errors.js";
 import type { DatasetStats, StepPolicyInfo } from "../recorders/types.js";
-import { WRITERS } from "../recorders/writers/index.js";
+import { writerFactory } from "../recorders/writers/index.js";
 import type { Session } from "./session.js";
 
 /** Where and how the server records. */
@@ -53,9 +53,7 @@ export async function startRecording(
   const format = resolveFormat(options.name, options.format || (options.name ? "" : fallback));
   const name = options.name || defaultDatasetName(session, format);
   const path = resolveOutputPath(cfg.recordDir, name, options.overwrite);
-  const factory = WRITERS[format];
-  if (!factory)
-    throw new InvalidArgumentError("record.format", `this server cannot write ${format} datasets`);
+  const factory = writerFactory(format, options.compressionLevel);
   if (session.recorder) {
     throw new InvalidArgumentError("record", `session already records to ${session.recorder.path}`);
   }

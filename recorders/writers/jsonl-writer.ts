@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
 import { promisify } from "node:util";
-import { gzip } from "node:zlib";
+import { gzip, type ZlibOptions } from "node:zlib";
 import { isTypedArray } from "../../envs/core/dtype.js";
 import type { Info, InfoValue } from "../../envs/core/env.js";
 import { batchItem } from "../../envs/core/vector/batching.js";
@@ -66,11 +66,17 @@ export class JsonlWriter implements DatasetWriter {
   private policyId: string | undefined;
   private policyIdBytes: Uint8Array = utf8Bytes("null");
 
+  /** zlib options of the .gz members. */
+  private readonly gzOptions: ZlibOptions;
+
+  /** @param gzipLevel gzip level of a .gz dataset's members (default zlib's, 6) */
   constructor(
     readonly path: string,
     private readonly ctx: RecordingContext,
     private readonly gz: boolean,
+    gzipLevel?: number,
   ) {
+    this.gzOptions = gzipLevel === undefined ? {} : { level: gzipLevel };
     this.format = gz ? "jsonl.gz" : "jsonl";
     this.defaultPolicyId = utf8Bytes(JSON.stringify(ctx.policyId));
     this.fd = openSync(path, "w");
@@ -132,7 +138,7 @@ export class JsonlWriter implements DatasetWriter {
     if (this.gz) {
       // Lines of every sub-env share the buffer; each finished episode flushes all that is pending.
       if (this.out.pos > 0) {
-        const member = gzipAsync(this.out.take());
+        const member = gzipAsync(this.out.take(), this.gzOptions);
         this.gzChain = this.gzChain.then(async () => {
           writeAll(this.fd, await member);
         });
@@ -165,7 +171,7 @@ export class JsonlWriter implements DatasetWriter {
     const line = `${jsonObject(record)}\n`;
     if (this.gz) {
       // Chained like the lines, so concurrent episodes keep their order.
-      const member = gzipAsync(Buffer.from(line));
+      const member = gzipAsync(Buffer.from(line), this.gzOptions);
       this.gzChain = this.gzChain.then(async () => {
         writeAll(this.episodesFd, await member);
       });
@@ -178,7 +184,7 @@ export class JsonlWriter implements DatasetWriter {
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.gz && this.out.pos > 0) {
-      const member = await gzipAsync(this.out.take());
+      const member = await gzipAsync(this.out.take(), this.gzOptions);
       await this.gzChain;
       writeAll(this.fd, member);
     }

@@ -60,6 +60,11 @@ class RecordOptions:
         discard_partial_episodes: Drop episodes cut short by a reset, stop, disconnect or
             shutdown instead of writing them as truncated.
         max_episodes: Record at most this many episodes (0: no limit).
+        compression_level: 0 (none) to 9; ``None``: the format's default. npz: the deflate
+            level of every member (default 1; 0 stores them, as ``np.savez`` does); hdf5,
+            d4rl, minari: the gzip level of every dataset (default 4 for hdf5, none for
+            the others); jsonl.gz: 1 to 9; jsonl: 0 only. The server refuses other levels
+            with ``INVALID_ARGUMENT``.
     """
 
     name: str = ""
@@ -69,6 +74,7 @@ class RecordOptions:
     metadata: Mapping[str, Any] | None = field(default=None, hash=False)
     discard_partial_episodes: bool = False
     max_episodes: int = 0
+    compression_level: int | None = None
 
     @classmethod
     def coerce(cls, record: RecordLike | None) -> RecordOptions:
@@ -104,6 +110,8 @@ class RecordOptions:
             discard_partial_episodes=bool(self.discard_partial_episodes),
             max_episodes=int(self.max_episodes),
         )
+        if self.compression_level is not None:
+            msg.compression_level = int(self.compression_level)
         if self.metadata:
             to_struct(self.metadata, msg.metadata)
         return msg

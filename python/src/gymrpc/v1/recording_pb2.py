@@ -26,7 +26,7 @@ from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 from gymrpc.v1 import tensor_pb2 as gymrpc_dot_v1_dot_tensor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19gymrpc/v1/recording.proto\x12\tgymrpc.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x16gymrpc/v1/tensor.proto\"\xb9\x01\n\x10RecordingOptions\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06\x66ormat\x18\x02 \x01(\t\x12\x11\n\toverwrite\x18\x03 \x01(\x08\x12\x11\n\tpolicy_id\x18\x04 \x01(\t\x12)\n\x08metadata\x18\x05 \x01(\x0b\x32\x17.google.protobuf.Struct\x12 \n\x18\x64iscard_partial_episodes\x18\x06 \x01(\x08\x12\x14\n\x0cmax_episodes\x18\x07 \x01(\x04\"X\n\x0fRecordingStatus\x12\x0e\n\x06\x61\x63tive\x18\x01 \x01(\x08\x12\x13\n\x0boutput_path\x18\x02 \x01(\t\x12\x0e\n\x06\x66ormat\x18\x03 \x01(\t\x12\x10\n\x08\x65pisodes\x18\x04 \x01(\x04\"\x8c\x02\n\nPolicyInfo\x12(\n\rbehavior_prob\x18\x01 \x01(\x0b\x32\x11.gymrpc.v1.Tensor\x12\'\n\rgreedy_action\x18\x02 \x01(\x0b\x32\x10.gymrpc.v1.Value\x12*\n\x0fwas_exploratory\x18\x03 \x01(\x0b\x32\x11.gymrpc.v1.Tensor\x12\"\n\x07\x65psilon\x18\x04 \x01(\x0b\x32\x11.gymrpc.v1.Tensor\x12\x11\n\tpolicy_id\x18\x05 \x01(\t\x12%\n\x04meta\x18\x06 \x01(\x0b\x32\x17.google.protobuf.Struct\x12!\n\x06record\x18\x07 \x01(\x0b\x32\x11.gymrpc.v1.Tensor\"\xd4\x01\n\x0c\x44\x61tasetStats\x12\x16\n\x0etotal_episodes\x18\x01 \x01(\x04\x12\x13\n\x0btotal_steps\x18\x02 \x01(\x04\x12\x1b\n\x13mean_episode_length\x18\x03 \x01(\x01\x12\x13\n\x0bmean_reward\x18\x04 \x01(\x01\x12\x19\n\x0csuccess_rate\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12\x14\n\x0c\x66ile_size_mb\x18\x06 \x01(\x01\x12\x13\n\x0boutput_path\x18\x07 \x01(\t\x12\x0e\n\x06\x66ormat\x18\x08 \x01(\tB\x0f\n\r_success_rateb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19gymrpc/v1/recording.proto\x12\tgymrpc.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x16gymrpc/v1/tensor.proto\"\xef\x01\n\x10RecordingOptions\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0e\n\x06\x66ormat\x18\x02 \x01(\t\x12\x11\n\toverwrite\x18\x03 \x01(\x08\x12\x11\n\tpolicy_id\x18\x04 \x01(\t\x12)\n\x08metadata\x18\x05 \x01(\x0b\x32\x17.google.protobuf.Struct\x12 \n\x18\x64iscard_partial_episodes\x18\x06 \x01(\x08\x12\x14\n\x0cmax_episodes\x18\x07 \x01(\x04\x12\x1e\n\x11\x63ompression_level\x18\x08 \x01(\x05H\x00\x88\x01\x01\x42\x14\n\x12_compression_level\"X\n\x0fRecordingStatus\x12\x0e\n\x06\x61\x63tive\x18\x01 \x01(\x08\x12\x13\n\x0boutput_path\x18\x02 \x01(\t\x12\x0e\n\x06\x66ormat\x18\x03 \x01(\t\x12\x10\n\x08\x65pisodes\x18\x04 \x01(\x04\"\x8c\x02\n\nPolicyInfo\x12(\n\rbehavior_prob\x18\x01 \x01(\x0b\x32\x11.gymrpc.v1.Tensor\x12\'\n\rgreedy_action\x18\x02 \x01(\x0b\x32\x10.gymrpc.v1.Value\x12*\n\x0fwas_exploratory\x18\x03 \x01(\x0b\x32\x11.gymrpc.v1.Tensor\x12\"\n\x07\x65psilon\x18\x04 \x01(\x0b\x32\x11.gymrpc.v1.Tensor\x12\x11\n\tpolicy_id\x18\x05 \x01(\t\x12%\n\x04meta\x18\x06 \x01(\x0b\x32\x17.google.protobuf.Struct\x12!\n\x06record\x18\x07 \x01(\x0b\x32\x11.gymrpc.v1.Tensor\"\xd4\x01\n\x0c\x44\x61tasetStats\x12\x16\n\x0etotal_episodes\x18\x01 \x01(\x04\x12\x13\n\x0btotal_steps\x18\x02 \x01(\x04\x12\x1b\n\x13mean_episode_length\x18\x03 \x01(\x01\x12\x13\n\x0bmean_reward\x18\x04 \x01(\x01\x12\x19\n\x0csuccess_rate\x18\x05 \x01(\x01H\x00\x88\x01\x01\x12\x14\n\x0c\x66ile_size_mb\x18\x06 \x01(\x01\x12\x13\n\x0boutput_path\x18\x07 \x01(\t\x12\x0e\n\x06\x66ormat\x18\x08 \x01(\tB\x0f\n\r_success_rateb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,11 +34,11 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'gymrpc.v1.recording_pb2', _
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_RECORDINGOPTIONS']._serialized_start=95
-  _globals['_RECORDINGOPTIONS']._serialized_end=280
-  _globals['_RECORDINGSTATUS']._serialized_start=282
-  _globals['_RECORDINGSTATUS']._serialized_end=370
-  _globals['_POLICYINFO']._serialized_start=373
-  _globals['_POLICYINFO']._serialized_end=641
-  _globals['_DATASETSTATS']._serialized_start=644
-  _globals['_DATASETSTATS']._serialized_end=856
+  _globals['_RECORDINGOPTIONS']._serialized_end=334
+  _globals['_RECORDINGSTATUS']._serialized_start=336
+  _globals['_RECORDINGSTATUS']._serialized_end=424
+  _globals['_POLICYINFO']._serialized_start=427
+  _globals['_POLICYINFO']._serialized_end=695
+  _globals['_DATASETSTATS']._serialized_start=698
+  _globals['_DATASETSTATS']._serialized_end=910
 # @@protoc_insertion_point(module_scope)

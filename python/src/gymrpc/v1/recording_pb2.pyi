@@ -8,7 +8,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class RecordingOptions(_message.Message):
-    __slots__ = ("name", "format", "overwrite", "policy_id", "metadata", "discard_partial_episodes", "max_episodes")
+    __slots__ = ("name", "format", "overwrite", "policy_id", "metadata", "discard_partial_episodes", "max_episodes", "compression_level")
     NAME_FIELD_NUMBER: _ClassVar[int]
     FORMAT_FIELD_NUMBER: _ClassVar[int]
     OVERWRITE_FIELD_NUMBER: _ClassVar[int]
@@ -16,6 +16,7 @@ class RecordingOptions(_message.Message):
     METADATA_FIELD_NUMBER: _ClassVar[int]
     DISCARD_PARTIAL_EPISODES_FIELD_NUMBER: _ClassVar[int]
     MAX_EPISODES_FIELD_NUMBER: _ClassVar[int]
+    COMPRESSION_LEVEL_FIELD_NUMBER: _ClassVar[int]
     name: str
     format: str
     overwrite: bool
@@ -23,7 +24,8 @@ class RecordingOptions(_message.Message):
     metadata: _struct_pb2.Struct
     discard_partial_episodes: bool
     max_episodes: int
-    def __init__(self, name: _Optional[str] = ..., format: _Optional[str] = ..., overwrite: _Optional[bool] = ..., policy_id: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., discard_partial_episodes: _Optional[bool] = ..., max_episodes: _Optional[int] = ...) -> None: ...
+    compression_level: int
+    def __init__(self, name: _Optional[str] = ..., format: _Optional[str] = ..., overwrite: _Optional[bool] = ..., policy_id: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., discard_partial_episodes: _Optional[bool] = ..., max_episodes: _Optional[int] = ..., compression_level: _Optional[int] = ...) -> None: ...
 
 class RecordingStatus(_message.Message):
     __slots__ = ("active", "output_path", "format", "episodes")

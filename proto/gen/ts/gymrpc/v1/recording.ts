@@ -37,6 +37,14 @@ export interface RecordingOptions {
   discardPartialEpisodes: boolean;
   /** Record at most this many episodes (0: no limit); later ones are dropped. */
   maxEpisodes: number;
+  /**
+   * How hard to compress the dataset's arrays: 0 (not at all) to 9; unset: the
+   * format's default. npz: the deflate level of every member (default 1; 0
+   * stores them, as np.savez does). hdf5, d4rl, minari: the gzip level of every
+   * dataset (default 4 for hdf5, none for d4rl and minari). jsonl.gz: the gzip
+   * level of its members (default 6; 0 is refused: record jsonl). jsonl: 0 only.
+   */
+  compressionLevel?: number | undefined;
 }
 
 /** A session's recording. */
@@ -104,6 +112,7 @@ function createBaseRecordingOptions(): RecordingOptions {
     metadata: undefined,
     discardPartialEpisodes: false,
     maxEpisodes: 0,
+    compressionLevel: undefined,
   };
 }
 
@@ -129,6 +138,9 @@ export const RecordingOptions: MessageFns<RecordingOptions> = {
     }
     if (message.maxEpisodes !== 0) {
       writer.uint32(56).uint64(message.maxEpisodes);
+    }
+    if (message.compressionLevel !== undefined) {
+      writer.uint32(64).int32(message.compressionLevel);
     }
     return writer;
   },
@@ -202,6 +214,14 @@ export const RecordingOptions: MessageFns<RecordingOptions> = {
             message.maxEpisodes = longToNumber(reader.uint64());
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.compressionLevel = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -226,6 +246,7 @@ export const RecordingOptions: MessageFns<RecordingOptions> = {
     message.metadata = object.metadata ?? undefined;
     message.discardPartialEpisodes = object.discardPartialEpisodes ?? false;
     message.maxEpisodes = object.maxEpisodes ?? 0;
+    message.compressionLevel = object.compressionLevel ?? undefined;
     return message;
   },
 };

@@ -1,0 +1,91 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { status as Code } from "@grpc/grpc-js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RemoteError } from "../../client/errors.js";
+import { startTestServer, type TestServer } from "../helpers/test-server.js";
+
+// Python's zipfile, as numpy.load opens an .npz: each member's method and sizes.
+const ZIP_MEMBERS = `
+import json, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    print(json.dumps({i.filename: [i.compress_type, i.compress_size, i.file_size] for i in z.infolist()}))
+    assert z.testzip() is None
+`;
+
+type Members = Record<string, [method: number, compressed: number, raw: number]>;
+
+describe("a recording's compression level", () => {
+  let t: TestServer;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "gymrpc-rec-level-"));
+    t = await startTestServer({ recordDir: dir });
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  /** Records 400 CartPole steps to `name` and returns its members as zipfile lists them. */
+  async function recordNpz(name: string, compressionLevel?: number): Promise<Members> {
+    const env = await t.client.makeVec("CartPole-v1", 4, {
+      record: { name, ...(compressionLevel === undefined ? {} : { compressionLevel }) },
+    });
+    await env.reset({ seed: 3 });
+    for (let k = 0; k < 100; k++) await env.step(Uint8Array.of(k & 1, 1, 0, (k >> 1) & 1));
+    const stats = await env.stopRecording();
+    await env.close();
+    expect(stats.totalSteps).toBeGreaterThan(300);
+    const out = execFileSync("python3", ["-c", ZIP_MEMBERS, stats.outputPath], {
+      encoding: "utf8",
+    });
+    return JSON.parse(out) as Members;
+  }
+
+  it("stores npz members at level 0 (as np.savez) and deflates them harder at 9", async () => {
+    const stored = await recordNpz("stored.npz", 0);
+    const byDefault = await recordNpz("default.npz");
+    const best = await recordNpz("best.npz", 9);
+    // Same arrays every time (same seed and actions): the raw sizes agree.
+    for (const m of Object.keys(byDefault)) {
+      expect(stored[m]![2]).toBe(byDefault[m]![2]);
+      expect(best[m]![2]).toBe(byDefault[m]![2]);
+    }
+    // Level 0: stored deflate blocks (method 8, as the writer always uses), no smaller than the data.
+    for (const [method, compressed, raw] of Object.values(stored)) {
+      expect(method).toBe(8);
+      expect(compressed).toBeGreaterThanOrEqual(raw);
+    }
+    // episode_ids repeat for a whole episode: deflated by default, more so at level 9.
+    const ids = "episode_ids.npy";
+    expect(byDefault[ids]![1]).toBeLessThan(byDefault[ids]![2] / 4);
+    expect(best[ids]![1]).toBeLessThanOrEqual(byDefault[ids]![1]);
+  });
+
+  it("refuses a level outside 0-9 or one the format cannot take, naming the field", async () => {
+    const cases: [string, number, RegExp][] = [
+      ["bad.npz", 10, /0 \(none\) to 9, got 10/],
+      ["bad.h5", -1, /0 \(none\) to 9, got -1/],
+      ["bad.jsonl", 3, /record jsonl\.gz to compress it/],
+      ["bad.jsonl.gz", 0, /record jsonl for uncompressed lines/],
+    ];
+    for (const [name, compressionLevel, message] of cases) {
+      const err = await t.client
+        .make("CartPole-v1", { record: { name, compressionLevel } })
+        .catch((e: unknown) => e);
+      expect(err, name).toBeInstanceOf(RemoteError);
+      expect((err as RemoteError).code).toBe(Code.INVALID_ARGUMENT);
+      expect((err as RemoteError).field).toBe("record.compression_level");
+      expect((err as RemoteError).message).toMatch(message);
+    }
+    // No dataset was left behind (the name is free), and the server goes on serving.
+    const env = await t.client.make("CartPole-v1", { record: { name: "bad.jsonl" } });
+    await env.reset({ seed: 0 });
+    await env.step(0);
+    // The one step is written as a partial (truncated) episode.
+    expect((await env.stopRecording()).totalSteps).toBe(1);
+    await env.close();
+  });
+});
