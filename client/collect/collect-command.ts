@@ -76,6 +76,11 @@ export function collectCommand(): Command {
       "a running gymrpc server (--out is then inside its record directory)",
     )
     .option("--no-overwrite", "refuse to replace an existing dataset")
+    .option(
+      "--compression-level <n>",
+      "0 (none, as np.savez) to 9; default: the format's (npz deflate 1, hdf5 gzip 4, d4rl and minari none, jsonl.gz 6)",
+      int("--compression-level", 0),
+    )
     .option("--ryu <url>", "SDN: use a Ryu controller at this URL (sets backend=ryu, ryu_url)")
     .option("--traffic-pairs <pairs>", 'SDN: host pairs, e.g. "h1:h2,h2:h3"')
     .option("--bw <bw>", "SDN: bandwidth of each flow, e.g. 10M")
@@ -112,6 +117,7 @@ interface CollectFlags {
   out: string;
   server?: string;
   overwrite: boolean;
+  compressionLevel?: number;
   ryu?: string;
   trafficPairs?: string;
   bw?: string;
@@ -191,6 +197,7 @@ export async function runCollect(o: CollectFlags): Promise<number> {
     numEnvs,
     name: o.server ? out : basename(out),
     overwrite: o.overwrite,
+    compressionLevel: o.compressionLevel,
   };
   const total = steps ? o.episodes * steps : 0;
   const bar = createProgress(!o.quiet, total, o.episodes);

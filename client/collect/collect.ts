@@ -19,6 +19,8 @@ export interface CollectPlan {
   /** Dataset name in the server's record directory; its extension picks the format. */
   readonly name: string;
   readonly overwrite: boolean;
+  /** 0 (none) to 9; undefined: the format's default (RecordOptions.compressionLevel). */
+  readonly compressionLevel?: number | undefined;
 }
 
 /** Progress of a collection. */
@@ -56,6 +58,7 @@ export async function collect(
     record: {
       name: plan.name,
       overwrite: plan.overwrite,
+      ...(plan.compressionLevel === undefined ? {} : { compressionLevel: plan.compressionLevel }),
       policyId: plan.epsilon > 0 ? `${plan.policy}+eps${plan.epsilon}` : plan.policy,
       discardPartialEpisodes: true,
       maxEpisodes: plan.episodes,

@@ -105,6 +105,13 @@ describe("gymrpc collect", () => {
     expect(
       await fail(["--env", "SdnRouting-v0", "--ryu", "http://127.0.0.1:9", "--num-envs", "4"]),
     ).toMatch(/^2 .*--num-envs must be 1 with a Ryu controller \(backend=ryu\), got 4/s);
+    expect(await fail(["--env", "CartPole-v1", "--compression-level", "-1"])).toMatch(
+      /--compression-level must be an integer >= 0/,
+    );
+    expect(
+      await fail(["--env", "CartPole-v1", "--out", "a.jsonl", "--compression-level", "3"]),
+    ).toMatch(/^2 .*compression_level: jsonl is plain text/s);
+    expect(existsSync(join(dir, "a.jsonl"))).toBe(false);
   }, 60_000);
 
   it("records on a separate server with --server, inside that server's record directory", async () => {
