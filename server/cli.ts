@@ -18,6 +18,13 @@ const positiveInt = (name: string) => (v: string) => {
   return n;
 };
 
+const level = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 9)
+    throw new InvalidArgumentError(`${name} must be an integer from 0 to 9`);
+  return n;
+};
+
 /** The `gymrpc serve` command. */
 export function serveCommand(registry: () => Registry): Command {
   return new Command("serve")
@@ -50,6 +57,11 @@ export function serveCommand(registry: () => Registry): Command {
         ...FORMATS,
       ]),
     )
+    .option(
+      "--record-compression <level>",
+      "compression level (0-9) of --record-format's datasets when a session sets none",
+      level("--record-compression"),
+    )
     .option("--tls-cert <pem>", "serve TLS with this certificate chain (PEM file)")
     .option("--tls-key <pem>", "private key of --tls-cert (PEM file)")
     .option(
@@ -69,6 +81,9 @@ export function serveCommand(registry: () => Registry): Command {
       ];
       if (addresses.length === 0)
         throw new InvalidArgumentError("nothing to listen on: give --socket with --no-tcp");
+      if (o.recordCompression !== undefined && !o.recordFormat) {
+        throw new InvalidArgumentError("--record-compression goes with --record-format");
+      }
       if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) {
         throw new InvalidArgumentError("--tls-cert and --tls-key go together");
       }
@@ -79,6 +94,7 @@ export function serveCommand(registry: () => Registry): Command {
         tls,
         recordDir: o.recordDir,
         recordAllFormat: o.recordFormat,
+        recordAllCompression: o.recordCompression,
         authToken: o.authToken ?? process.env.GYMRPC_AUTH_TOKEN,
         registry: registry(),
         logger,

@@ -4,10 +4,12 @@ import { loadSync } from "@grpc/proto-loader";
 import { ReflectionService } from "@grpc/reflection";
 import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "pino";
+import { InvalidArgumentError } from "../envs/core/errors.js";
 import type { Registry } from "../envs/core/registry.js";
 import { ENV_SERVICE_DEFINITION } from "../proto/codec/service-definition.js";
 import type { DatasetFormat } from "../recorders/output-path.js";
 import { recoverDatasets } from "../recorders/recover.js";
+import { writerFactory } from "../recorders/writers/index.js";
 import { createEnvService, type StreamHandle } from "./env-service.js";
 import { findProtoRoot } from "./proto-root.js";
 import type { Session } from "./session.js";
@@ -28,6 +30,8 @@ export interface ServerOptions {
   readonly recordDir?: string | undefined;
   /** Record every session in this format. */
   readonly recordAllFormat?: DatasetFormat | undefined;
+  /** Compression level (0-9) of recordAllFormat's datasets when a session asks for none. */
+  readonly recordAllCompression?: number | undefined;
 }
 
 /** A running gymrpc server. */
@@ -56,6 +60,13 @@ export async function startServer(
   opts: ServerOptions,
 ): Promise<GymServer> {
   const { logger, registry } = opts;
+  if (opts.recordAllCompression !== undefined) {
+    if (!opts.recordAllFormat) {
+      throw new InvalidArgumentError("recordAllCompression", "needs recordAllFormat");
+    }
+    // A level the format cannot take is refused now, not at every session.
+    writerFactory(opts.recordAllFormat, opts.recordAllCompression);
+  }
   const maxBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const server = new Server({
     "grpc.max_receive_message_length": maxBytes,
@@ -103,6 +114,7 @@ export async function startServer(
       recording: {
         recordDir,
         recordAllFormat: opts.recordAllFormat,
+        recordAllCompression: opts.recordAllCompression,
       },
     }),
   );

@@ -23,6 +23,8 @@ export interface RecordingConfig {
   readonly recordDir: string;
   /** Record every session in this format unless its make asks otherwise. */
   readonly recordAllFormat?: DatasetFormat | undefined;
+  /** Compression level of recordAllFormat's datasets whose options set none. */
+  readonly recordAllCompression?: number | undefined;
 }
 
 const EXTENSIONS: Readonly<Record<DatasetFormat, string>> = {
@@ -53,7 +55,10 @@ export async function startRecording(
   const format = resolveFormat(options.name, options.format || (options.name ? "" : fallback));
   const name = options.name || defaultDatasetName(session, format);
   const path = resolveOutputPath(cfg.recordDir, name, options.overwrite);
-  const factory = writerFactory(format, options.compressionLevel);
+  const level =
+    options.compressionLevel ??
+    (format === cfg.recordAllFormat ? cfg.recordAllCompression : undefined);
+  const factory = writerFactory(format, level);
   if (session.recorder) {
     throw new InvalidArgumentError("record", `session already records to ${session.recorder.path}`);
   }

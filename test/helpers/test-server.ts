@@ -23,6 +23,9 @@ export async function startTestServer(
     ...(opts.authToken ? { authToken: opts.authToken } : {}),
     ...(opts.recordDir ? { recordDir: opts.recordDir } : {}),
     ...(opts.recordAllFormat ? { recordAllFormat: opts.recordAllFormat } : {}),
+    ...(opts.recordAllCompression !== undefined
+      ? { recordAllCompression: opts.recordAllCompression }
+      : {}),
     ...(opts.tls ? { tls: opts.tls } : {}),
   });
   const client = connect(server.address);

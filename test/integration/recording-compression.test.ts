@@ -89,3 +89,41 @@ describe("a recording's compression level", () => {
     await env.close();
   });
 });
+
+describe("a server recording every session (serve --record-format --record-compression)", () => {
+  it("uses its level for the sessions that set none, and a session's own level otherwise", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gymrpc-rec-all-"));
+    const t = await startTestServer({
+      recordDir: dir,
+      recordAllFormat: "npz",
+      recordAllCompression: 0,
+    });
+    try {
+      const members = async (record?: { name: string; compressionLevel: number }) => {
+        const env = await t.client.makeVec("CartPole-v1", 2, record ? { record } : {});
+        await env.reset({ seed: 1 });
+        for (let k = 0; k < 60; k++) await env.step(Uint8Array.of(k & 1, 0));
+        const stats = await env.stopRecording();
+        await env.close();
+        const out = execFileSync("python3", ["-c", ZIP_MEMBERS, stats.outputPath], {
+          encoding: "utf8",
+        });
+        return JSON.parse(out) as Members;
+      };
+      const ids = "episode_ids.npy";
+      const byServer = await members();
+      expect(byServer[ids]![1]).toBeGreaterThanOrEqual(byServer[ids]![2]);
+      const own = await members({ name: "own.npz", compressionLevel: 6 });
+      expect(own[ids]![1]).toBeLessThan(own[ids]![2] / 4);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it("refuses at start a level its format cannot take", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gymrpc-rec-all-"));
+    await expect(
+      startTestServer({ recordDir: dir, recordAllFormat: "jsonl", recordAllCompression: 4 }),
+    ).rejects.toThrow(/compression_level: jsonl is plain text/);
+  });
+});
