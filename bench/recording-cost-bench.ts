@@ -24,6 +24,18 @@ export interface RecordingCost {
   readonly closeSeconds: number[];
 }
 
+/** How recordingCostSweep measures. */
+export interface RecordingCostOptions {
+  /** Seconds per phase, and pairs of phases. */
+  readonly seconds: number;
+  readonly rounds: number;
+  readonly format: string;
+  /** The recordings' compression level (unset: the format's default). */
+  readonly compressionLevel?: number;
+  /** The server's pid, for its CPU time (/proc). */
+  readonly serverPid?: number;
+}
+
 /**
  * Recording cost of a vectorized step loop over gRPC (a server in another
  * process) for each sub-env count, on one live session of `envId` per count:
@@ -38,7 +50,7 @@ export async function recordingCostSweep(
   target: string,
   envId: string,
   sizes: readonly number[],
-  opts: { seconds: number; rounds: number; format: string; serverPid?: number },
+  opts: RecordingCostOptions,
 ): Promise<RecordingCost[]> {
   const out: RecordingCost[] = [];
   const client = connect(target);
@@ -54,7 +66,7 @@ async function toggledCost(
   client: GymClient,
   envId: string,
   n: number,
-  opts: { seconds: number; rounds: number; format: string; serverPid?: number },
+  opts: RecordingCostOptions,
 ): Promise<RecordingCost> {
   const env = await client.makeVec(envId, n);
   try {
@@ -79,7 +91,13 @@ async function toggledCost(
     const cpuSeconds = { off: 0, on: 0 };
     const phase = async (record: boolean): Promise<number> => {
       if (record)
-        await env.startRecording({ name: `cost-${envId}-${n}.${opts.format}`, overwrite: true });
+        await env.startRecording({
+          name: `cost-${envId}-${n}.${opts.format}`,
+          overwrite: true,
+          ...(opts.compressionLevel === undefined
+            ? {}
+            : { compressionLevel: opts.compressionLevel }),
+        });
       const before = cpu();
       const took = await steps(k);
       const after = cpu();

@@ -171,6 +171,18 @@ try {
   ];
   printRecordingCosts(costs);
   results.recordingCost = costs;
+  console.log(
+    "\nThe same, SdnRouting-v0 to npz with compression level 0 (members stored, as np.savez: no background deflate):",
+  );
+  const storedCosts = await recordingCostSweep(gym.info.tcp, "SdnRouting-v0", [64], {
+    seconds: quick ? 0.5 : 1,
+    rounds: quick ? 2 : 12,
+    format: "npz",
+    compressionLevel: 0,
+    serverPid: gym.pid,
+  });
+  printRecordingCosts(storedCosts);
+  results.recordingCostStored = storedCosts;
 
   console.log(
     "\nRecording in process (no gRPC), batched CartPole at 1024 envs: the recorder alone (a writer that keeps nothing) and npz:",
