@@ -30,6 +30,14 @@ function dtypeName(node: InstanceType<typeof h5wasm.Dataset>): string {
   return STRUCT_CODES[code] ?? dtype;
 }
 
+/** A dataset's compression filter as h5py names it ("gzip 4"), or "none". */
+function filterName(node: InstanceType<typeof h5wasm.Dataset>): string {
+  const [f] = node.filters;
+  if (!f) return "none";
+  // Filter 1 is deflate, which h5py calls gzip; its first parameter is the level.
+  return f.id === 1 ? `gzip ${f.cd_values[0] ?? ""}`.trim() : f.name;
+}
+
 /** Folds episode_12/actions into episode_{i}/actions, so a file lists each array once. */
 const fold = (path: string) => path.replace(/episode_\d+/g, "episode_{i}");
 
@@ -55,6 +63,7 @@ export async function inspectH5(path: string) {
             name,
             shape: seen ? [-1, ...shape.slice(1)] : shape,
             dtype: dtypeName(node),
+            compression: seen?.compression ?? filterName(node),
             rows: (seen?.rows ?? 0) + (shape[0] ?? 0),
           });
           if (/^(episode_\d+\/)?rewards$/.test(p) && /episode_\d+/.test(p)) {
@@ -101,10 +110,11 @@ export async function inspectH5(path: string) {
     return {
       ...episodeStats(lengths, returns),
       successRate: typeof rate === "number" && Number.isFinite(rate) ? rate : undefined,
-      arrays: [...arrays.values()].map(({ name, shape, dtype, rows }) => ({
+      arrays: [...arrays.values()].map(({ name, shape, dtype, compression, rows }) => ({
         name,
         shape: shape[0] === -1 ? [rows, ...shape.slice(1)] : shape,
         dtype,
+        compression,
       })),
     };
   } finally {

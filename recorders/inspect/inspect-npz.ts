@@ -41,11 +41,25 @@ export function parseNpy(buf: Buffer): NpyArray {
   return { dtype: NPY_TYPES[descr] ?? descr, shape, data: buf.subarray(start + headerLen) };
 }
 
+/**
+ * "stored" for a member no smaller than its data (method 0, or deflate's stored blocks, as
+ * np.savez and compression level 0 leave it), else "deflate N%" (its size in the archive).
+ */
+function memberCompression(entry: yauzl.Entry): string {
+  if (entry.compressionMethod === 0 || entry.compressedSize >= entry.uncompressedSize) {
+    return "stored";
+  }
+  const pct =
+    entry.uncompressedSize > 0 ? (100 * entry.compressedSize) / entry.uncompressedSize : 0;
+  return `deflate ${pct < 10 ? pct.toFixed(1) : Math.round(pct)}%`;
+}
+
 /** Every array of an .npz, with stats from its episode_ids and rewards. */
 export async function inspectNpz(path: string) {
   const open = promisify<string, yauzl.Options, yauzl.ZipFile>(yauzl.open);
   const zip = await open(path, { lazyEntries: true, autoClose: true });
   const arrays = new Map<string, NpyArray>();
+  const compression = new Map<string, string>();
   await new Promise<void>((resolve, reject) => {
     zip.on("error", reject);
     zip.on("end", () => resolve());
@@ -56,7 +70,9 @@ export async function inspectNpz(path: string) {
         stream.on("data", (c: Buffer) => chunks.push(c));
         stream.on("error", reject);
         stream.on("end", () => {
-          arrays.set(entry.fileName.replace(/\.npy$/, ""), parseNpy(Buffer.concat(chunks)));
+          const name = entry.fileName.replace(/\.npy$/, "");
+          arrays.set(name, parseNpy(Buffer.concat(chunks)));
+          compression.set(name, memberCompression(entry));
           zip.readEntry();
         });
       });
@@ -67,6 +83,7 @@ export async function inspectNpz(path: string) {
     name,
     shape: a.shape,
     dtype: a.dtype,
+    compression: compression.get(name),
   }));
   const ids = arrays.get("episode_ids");
   const rewards = arrays.get("rewards");

@@ -54,7 +54,7 @@ export function formatSummary(s: DatasetSummary): string {
     "",
     ...s.arrays.map(
       (a) =>
-        `  ${a.name.padEnd(width)}  ${`(${a.shape.join(", ")}${a.shape.length === 1 ? "," : ""})`.padEnd(18)} ${a.dtype}`,
+        `  ${a.name.padEnd(width)}  ${`(${a.shape.join(", ")}${a.shape.length === 1 ? "," : ""})`.padEnd(18)} ${a.compression ? `${a.dtype.padEnd(8)} ${a.compression}` : a.dtype}`,
     ),
   ].join("\n");
 }

@@ -5,6 +5,8 @@ export interface ArraySummary {
   readonly name: string;
   readonly shape: readonly number[];
   readonly dtype: string;
+  /** How it is stored: "stored", "deflate 64%" (of its raw bytes), "gzip 4", "none"; undefined where the format has no such thing. */
+  readonly compression?: string | undefined;
 }
 
 /** What `gymrpc inspect` reports of a dataset: its stats (as recording it returned them) and arrays. */

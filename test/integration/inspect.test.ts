@@ -55,6 +55,38 @@ describe("gymrpc inspect", () => {
     60_000,
   );
 
+  it.each([
+    ["c.npz", "0", "states", "stored"],
+    ["c.npz", "6", "episode_ids", /^deflate \d+(\.\d)?%$/],
+    ["c.h5", "0", "episode_{i}/observations", "none"],
+    ["c.h5", undefined, "episode_{i}/observations", "gzip 4"],
+    ["c.d4rl.h5", "7", "observations", "gzip 7"],
+    ["c.d4rl.h5", undefined, "observations", "none"],
+  ])(
+    "reports how %s at level %s stores %s: %s",
+    async (name, level, array, compression) => {
+      const dir = mkdtempSync(join(tmpdir(), "gymrpc-inspect-"));
+      const args = [
+        "collect",
+        "--quiet",
+        "--env",
+        "Pendulum-v1",
+        "--episodes",
+        "2",
+        "--steps",
+        "20",
+      ];
+      if (level !== undefined) args.push("--compression-level", level);
+      await run(process.execPath, [BIN, ...args, "--out", name], { cwd: dir });
+      const s = await inspectDataset(join(dir, name));
+      const a = s.arrays.find((x) => x.name === array);
+      if (typeof compression === "string") expect(a?.compression).toBe(compression);
+      else expect(a?.compression).toMatch(compression);
+      expect(formatSummary(s)).toContain(`${a?.compression}`);
+    },
+    60_000,
+  );
+
   it("says clearly when a path is not a dataset", async () => {
     await expect(inspectDataset("/nonexistent/x.npz")).rejects.toThrow(/no dataset at/);
     const dir = mkdtempSync(join(tmpdir(), "gymrpc-inspect-"));
