@@ -305,18 +305,25 @@ def test_compression_level_reaches_each_format(target: str, record_dir: Path) ->
         assert err.value.field == "record.compression_level", name
 
 
+@pytest.mark.parametrize(
+    ("name", "level"), [("minari/cartpole-test-v0", None), ("minari/cartpole-gzip-v0", 4)]
+)
 def test_minari_dataset_opens_with_minari(
-    target: str, record_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    target: str, record_dir: Path, name: str, level: int | None
 ) -> None:
-    pytest.importorskip("h5py")
+    h5py = pytest.importorskip("h5py")
     if not _minari_loads():
         pytest.skip("minari (with h5py and pillow) is not installed in this Python")
-    name = "minari/cartpole-test-v0"  # Minari dataset ids need the version
-    with gymrpc.make("CartPole-v1", target, record=name) as env:
+    # Minari dataset ids need the version; a compression level gzips every dataset.
+    record = gymrpc.RecordOptions(name, compression_level=level)
+    with gymrpc.make("CartPole-v1", target, record=record) as env:
         assert env.unwrapped.recording.format == "minari"
         tr = run_epsilon_greedy(env, episodes=2, seed=50)
         stats = env.unwrapped.stop_recording()
     check_stats(stats, tr, record_dir / name, "minari")
+    with h5py.File(record_dir / name / "data" / "main_data.hdf5", "r") as f:
+        actions = f["episode_0"]["actions"]
+        assert actions.compression == ("gzip" if level else None)
 
     # In a child: minari reads MINARI_DATASETS_PATH once, at import.
     script = (
