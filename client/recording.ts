@@ -64,6 +64,10 @@ export interface RecordingInfo {
 
 /** The wire form of record options. */
 export function recordOptionsToWire(o: RecordOptions): RecordingOptions {
+  // The wire's int32 would truncate 1.5 to 1; the server checks the range.
+  if (o.compressionLevel !== undefined && !Number.isInteger(o.compressionLevel)) {
+    throw new TypeError(`compressionLevel must be an integer, got ${o.compressionLevel}`);
+  }
   return {
     name: o.name ?? "",
     format: o.format ?? "",

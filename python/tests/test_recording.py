@@ -660,6 +660,12 @@ def test_record_options_coerce() -> None:
         max_episodes=5,
     )
     assert dict(msg.metadata) == {"k": [1.0, 2.0]}
+    assert not msg.HasField("compression_level")
+    leveled = ro("a.h5", compression_level=0).to_proto()
+    assert leveled.HasField("compression_level") and leveled.compression_level == 0
+    for bad in (1.5, True, "3"):
+        with pytest.raises(TypeError, match="compression_level must be an int"):
+            ro("a.h5", compression_level=bad).to_proto()  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("num_envs", [0, 1, 300])

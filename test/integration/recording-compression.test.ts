@@ -80,6 +80,10 @@ describe("a recording's compression level", () => {
       expect((err as RemoteError).field).toBe("record.compression_level");
       expect((err as RemoteError).message).toMatch(message);
     }
+    // A fraction is refused by the client before it is truncated on the wire.
+    await expect(
+      t.client.make("CartPole-v1", { record: { name: "half.npz", compressionLevel: 1.5 } }),
+    ).rejects.toThrow(/compressionLevel must be an integer, got 1.5/);
     // No dataset was left behind (the name is free), and the server goes on serving.
     const env = await t.client.make("CartPole-v1", { record: { name: "bad.jsonl" } });
     await env.reset({ seed: 0 });

@@ -110,8 +110,12 @@ class RecordOptions:
             discard_partial_episodes=bool(self.discard_partial_episodes),
             max_episodes=int(self.max_episodes),
         )
-        if self.compression_level is not None:
-            msg.compression_level = int(self.compression_level)
+        level = self.compression_level
+        if level is not None:
+            # An int, not a float truncated or a bool taken for 0/1; the server checks the range.
+            if isinstance(level, bool) or not isinstance(level, int):
+                raise TypeError(f"compression_level must be an int or None, got {level!r}")
+            msg.compression_level = level
         if self.metadata:
             to_struct(self.metadata, msg.metadata)
         return msg
