@@ -1,12 +1,23 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 
 /** The repository root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** The gymrpc command (built into dist/ by the tests' global setup). */
 export const BIN = join(ROOT, "bin", "gymrpc.js");
+
+const run = promisify(execFile);
+
+/** Runs `gymrpc collect --quiet ARGS` in `cwd`; resolves with its output or rejects with its exit. */
+export function runCollect(cwd: string, ...args: string[]) {
+  return run(process.execPath, [BIN, "collect", "--quiet", ...args], {
+    cwd,
+    env: { ...process.env, FORCE_COLOR: "0" },
+  });
+}
 
 /** One JSON log line of the server. */
 export interface Logged {

@@ -1,20 +1,11 @@
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { BIN, ROOT, startCliServer } from "../helpers/cli-server.js";
+import { ROOT, runCollect, startCliServer } from "../helpers/cli-server.js";
 
-const run = promisify(execFile);
-
-/** Runs `gymrpc collect` in `cwd`; resolves with its output or rejects with its exit. */
-function collect(cwd: string, ...args: string[]) {
-  return run(process.execPath, [BIN, "collect", "--quiet", ...args], {
-    cwd,
-    env: { ...process.env, FORCE_COLOR: "0" },
-  });
-}
+const collect = runCollect;
 
 describe("gymrpc collect", () => {
   it("writes the same JSONL dataset byte for byte whatever --num-envs, with the seed's summary line", async () => {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { formatSummary, inspectDataset } from "../../recorders/inspect/inspect.js";
-import { BIN } from "../helpers/cli-server.js";
+import { BIN, runCollect } from "../helpers/cli-server.js";
 
 const run = promisify(execFile);
 
@@ -21,24 +21,16 @@ describe("gymrpc inspect", () => {
     "summarizes %s written by a real recording",
     async (name, array, shape, dtype) => {
       const dir = mkdtempSync(join(tmpdir(), "gymrpc-inspect-"));
-      await run(
-        process.execPath,
-        [
-          BIN,
-          "collect",
-          "--quiet",
-          "--env",
-          "Pendulum-v1",
-          "--episodes",
-          "3",
-          "--steps",
-          "20",
-          "--out",
-          name,
-        ],
-        {
-          cwd: dir,
-        },
+      await runCollect(
+        dir,
+        "--env",
+        "Pendulum-v1",
+        "--episodes",
+        "3",
+        "--steps",
+        "20",
+        "--out",
+        name,
       );
       const s = await inspectDataset(join(dir, name));
       expect(s.totalEpisodes).toBe(3);
@@ -66,18 +58,9 @@ describe("gymrpc inspect", () => {
     "reports how %s at level %s stores %s: %s",
     async (name, level, array, compression) => {
       const dir = mkdtempSync(join(tmpdir(), "gymrpc-inspect-"));
-      const args = [
-        "collect",
-        "--quiet",
-        "--env",
-        "Pendulum-v1",
-        "--episodes",
-        "2",
-        "--steps",
-        "20",
-      ];
+      const args = ["--env", "Pendulum-v1", "--episodes", "2", "--steps", "20", "--out", name];
       if (level !== undefined) args.push("--compression-level", level);
-      await run(process.execPath, [BIN, ...args, "--out", name], { cwd: dir });
+      await runCollect(dir, ...args);
       const s = await inspectDataset(join(dir, name));
       const a = s.arrays.find((x) => x.name === array);
       if (typeof compression === "string") expect(a?.compression).toBe(compression);
