@@ -6,7 +6,7 @@ import type { RecordedEpisode, RecordingContext, TransitionRecord } from "../rec
 import { JsonlWriter } from "../recorders/writers/jsonl-writer.js";
 import { collectGarbage } from "./heap.js";
 import { ACT, OBS, STEPS, seed000Context, seed000EpisodeMeta } from "./seed000-shape.js";
-import { type PassRates, passRates } from "./stats.js";
+import { type PassRates, passRates, WRITER_WARMUP_PASSES } from "./stats.js";
 
 const context = (): RecordingContext => seed000Context("random");
 
@@ -58,17 +58,23 @@ export async function jsonlTransitionsPerSecond(
 }
 
 /**
- * jsonlTransitionsPerSecond over `passes` timed passes after an untimed one (the JIT
- * warms up on it, as every writer figure's does): their median and each of them.
+ * jsonlTransitionsPerSecond over `passes` timed passes after `warmup` untimed ones (the
+ * JIT warms up on them, see WRITER_WARMUP_PASSES): their median, each of them, and the
+ * first (cold) pass.
  */
 export async function jsonlPassRates(
   opts: { gz?: boolean; transitions?: number },
   passes: number,
+  warmup = WRITER_WARMUP_PASSES,
 ): Promise<PassRates> {
-  await jsonlTransitionsPerSecond(opts);
+  let cold = 0;
+  for (let i = 0; i < Math.max(1, warmup); i++) {
+    const rate = await jsonlTransitionsPerSecond(opts);
+    if (i === 0) cold = rate;
+  }
   const rates: number[] = [];
   for (let i = 0; i < passes; i++) rates.push(await jsonlTransitionsPerSecond(opts));
-  return passRates(rates);
+  return passRates(rates, cold);
 }
 
 /**

@@ -12,7 +12,7 @@ import { runPythonBench } from "./python-bench-runner.js";
 import { inProcessRecordingRates } from "./recording-bench.js";
 import { printRecordingCosts, recordingCostSweep } from "./recording-cost-bench.js";
 import { runRobotBench } from "./robot-bench.js";
-import { formatPassRates, type LatencyStats } from "./stats.js";
+import { formatPassRates, type LatencyStats, WRITER_WARMUP_PASSES } from "./stats.js";
 
 // `npm run bench`: every figure of the foundation in one run, so ratios compare like with like.
 const quick = process.argv.includes("--quick");
@@ -67,7 +67,7 @@ try {
       "npz",
       async () => {
         const n = quick ? 100_000 : 200_000;
-        const v = await npzVariantRates(n, quick ? 1 : 5);
+        const v = await npzVariantRates(n, quick ? 1 : 5, quick ? 1 : WRITER_WARMUP_PASSES);
         // What zlib alone allows here, for the same arrays: the npz figure's ceiling.
         deflateCeiling = await npzDeflateCeiling(n, "random", 2, withDefaults({}).minSaving);
         const everyPiece = await npzDeflateCeiling(n, "random", 2, 0);
@@ -98,6 +98,7 @@ try {
           format: "d4rl",
           transitions: quick ? 200_000 : 1_000_000,
           passes: quick ? 1 : 5,
+          warmup: quick ? 1 : WRITER_WARMUP_PASSES,
         });
         notes["d4rl flat hdf5 (uncompressed)"] = `median of ${formatPassRates(r)}`;
         results.d4rlPasses = r.passes;
@@ -107,10 +108,12 @@ try {
     ...(["jsonl", "jsonl.gz"] as const).map((name): [string, () => Promise<number>] => [
       name,
       async () => {
+        // jsonl.gz (no target) takes ~5 s a pass: one timed pass after one untimed one.
+        const slow = quick || name === "jsonl.gz";
         const r = await jsonlPassRates(
           { gz: name === "jsonl.gz", transitions: quick ? 50_000 : 200_000 },
-          // jsonl.gz (no target) takes ~5 s a pass: one timed pass after the untimed one.
-          quick || name === "jsonl.gz" ? 1 : 5,
+          slow ? 1 : 5,
+          slow ? 1 : WRITER_WARMUP_PASSES,
         );
         if (r.passes.length > 1) notes[name] = `median of ${formatPassRates(r)}`;
         return r.median;

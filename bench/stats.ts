@@ -33,24 +33,37 @@ export async function timeRoundTrips(
   return { stats: latencyStats(samples), seconds: (performance.now() - start) / 1000 };
 }
 
+/**
+ * Untimed passes before a writer figure's timed ones (npz, D4RL, JSONL). V8 still
+ * optimizes the writers' code during a process's second pass: D4RL at 1M transitions
+ * (`--trace-opt`) optimized 112, 74 and 26 functions in its first three passes, then
+ * 6-20 a pass (the bench's own episode copies), and its helper threads' CPU per pass fell
+ * from ~190 ms to 50-140 ms. The figures are then the writers' steady state, as in a
+ * server that has recorded before; the first pass (cold) is printed beside them.
+ */
+export const WRITER_WARMUP_PASSES = 3;
+
 /** A throughput measured over several passes: their median, and every pass. */
 export interface PassRates {
   readonly median: number;
   readonly passes: readonly number[];
+  /** The rate of the process's first, untimed pass (the writer's code not yet optimized). */
+  readonly cold?: number;
 }
 
-/** The median and all of `passes` (rates). */
-export function passRates(passes: readonly number[]): PassRates {
+/** The median and all of `passes` (rates), and the cold pass's rate if given. */
+export function passRates(passes: readonly number[], cold?: number): PassRates {
   const sorted = [...passes].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { median, passes };
+  return cold === undefined ? { median, passes } : { median, passes, cold };
 }
 
-/** "2.41M (2.10-2.95M over 5 passes)". */
+/** "2.41M (2.10-2.95M over 5 passes)", and "; cold first pass 1.80M" when it is known. */
 export function formatPassRates(r: PassRates): string {
   const m = (x: number) => `${(x / 1e6).toFixed(2)}M`;
   const lo = Math.min(...r.passes);
   const hi = Math.max(...r.passes);
-  return `${m(r.median)} (${m(lo)}-${m(hi)} over ${r.passes.length} passes)`;
+  const cold = r.cold === undefined ? "" : `; cold first pass ${m(r.cold)}`;
+  return `${m(r.median)} (${m(lo)}-${m(hi)} over ${r.passes.length} passes${cold})`;
 }

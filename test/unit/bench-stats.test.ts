@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { formatPassRates, passRates } from "../../bench/stats.js";
+
+describe("passRates", () => {
+  it("takes the median of an odd and of an even number of passes, keeping their order", () => {
+    const odd = passRates([3e6, 1e6, 2e6]);
+    expect(odd.median).toBe(2e6);
+    expect(odd.passes).toEqual([3e6, 1e6, 2e6]);
+    expect(passRates([4e6, 1e6, 2e6, 3e6]).median).toBe(2.5e6);
+  });
+
+  it("keeps the cold pass apart from the median", () => {
+    const r = passRates([2e6, 2.2e6, 2.4e6], 0.5e6);
+    expect(r.median).toBe(2.2e6);
+    expect(r.cold).toBe(0.5e6);
+    expect(passRates([1e6]).cold).toBeUndefined();
+  });
+});
+
+describe("formatPassRates", () => {
+  it("prints the median, the range and the number of passes", () => {
+    expect(formatPassRates(passRates([2.1e6, 2.95e6, 2.41e6]))).toBe(
+      "2.41M (2.10M-2.95M over 3 passes)",
+    );
+  });
+
+  it("adds the cold first pass when it is known", () => {
+    expect(formatPassRates(passRates([3e6, 3.2e6, 3.1e6], 1.8e6))).toBe(
+      "3.10M (3.00M-3.20M over 3 passes; cold first pass 1.80M)",
+    );
+  });
+});
