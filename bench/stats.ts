@@ -65,5 +65,6 @@ export function formatPassRates(r: PassRates): string {
   const lo = Math.min(...r.passes);
   const hi = Math.max(...r.passes);
   const cold = r.cold === undefined ? "" : `; cold first pass ${m(r.cold)}`;
-  return `${m(r.median)} (${m(lo)}-${m(hi)} over ${r.passes.length} passes${cold})`;
+  const n = r.passes.length;
+  return `${m(r.median)} (${m(lo)}-${m(hi)} over ${n} pass${n === 1 ? "" : "es"}${cold})`;
 }

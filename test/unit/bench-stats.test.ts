@@ -24,6 +24,10 @@ describe("formatPassRates", () => {
     );
   });
 
+  it("says pass for a single one", () => {
+    expect(formatPassRates(passRates([1.5e6]))).toBe("1.50M (1.50M-1.50M over 1 pass)");
+  });
+
   it("adds the cold first pass when it is known", () => {
     expect(formatPassRates(passRates([3e6, 3.2e6, 3.1e6], 1.8e6))).toBe(
       "3.10M (3.00M-3.20M over 3 passes; cold first pass 1.80M)",
