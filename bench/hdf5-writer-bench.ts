@@ -10,7 +10,7 @@ import { describeSpace } from "../recorders/writers/h5-spaces.js";
 import { H5Writer } from "../recorders/writers/h5-writer.js";
 import { collectGarbage } from "./heap.js";
 import { ACT, OBS, STEPS, seed000Context, seed000EpisodeMeta } from "./seed000-shape.js";
-import { type PassRates, passRates } from "./stats.js";
+import { type PassRates, passRates, warmUp } from "./stats.js";
 
 /** A synthetic 50-step episode of seed 000's shape (12-float observations, 10-float actions). */
 function syntheticEpisode(k: number): RecordedEpisode {
@@ -92,12 +92,11 @@ export async function hdf5PassRates(opts: Hdf5BenchOptions): Promise<PassRates> 
   };
   try {
     // Warm-up (the worker started, h5wasm loaded, the code compiled), then the measured passes.
-    let cold = 0;
-    for (let i = 0; i < Math.max(1, opts.warmup ?? 1); i++) {
+    const cold = await warmUp(opts.warmup ?? 1, async (i) => {
       const rate = await pass(`warmup${i}`);
-      if (i === 0) cold = rate;
       rmSync(path(`warmup${i}`), { recursive: true, force: true });
-    }
+      return rate;
+    });
     const rates: number[] = [];
     for (let i = 0; i < (opts.passes ?? 1); i++) {
       rates.push(await pass(`bench${i}`));

@@ -6,7 +6,7 @@ import type { RecordedEpisode, RecordingContext, TransitionRecord } from "../rec
 import { JsonlWriter } from "../recorders/writers/jsonl-writer.js";
 import { collectGarbage } from "./heap.js";
 import { ACT, OBS, STEPS, seed000Context, seed000EpisodeMeta } from "./seed000-shape.js";
-import { type PassRates, passRates, WRITER_WARMUP_PASSES } from "./stats.js";
+import { type PassRates, passRates, WRITER_WARMUP_PASSES, warmUp } from "./stats.js";
 
 const context = (): RecordingContext => seed000Context("random");
 
@@ -67,11 +67,7 @@ export async function jsonlPassRates(
   passes: number,
   warmup = WRITER_WARMUP_PASSES,
 ): Promise<PassRates> {
-  let cold = 0;
-  for (let i = 0; i < Math.max(1, warmup); i++) {
-    const rate = await jsonlTransitionsPerSecond(opts);
-    if (i === 0) cold = rate;
-  }
+  const cold = await warmUp(warmup, () => jsonlTransitionsPerSecond(opts));
   const rates: number[] = [];
   for (let i = 0; i < passes; i++) rates.push(await jsonlTransitionsPerSecond(opts));
   return passRates(rates, cold);

@@ -22,7 +22,7 @@ import {
 import { npzWriterFactory } from "../recorders/writers/npz-writer.js";
 import { collectGarbage } from "./heap.js";
 import { ACT, OBS, STEPS, seed000Context, seed000EpisodeMeta } from "./seed000-shape.js";
-import { type PassRates, passRates, WRITER_WARMUP_PASSES } from "./stats.js";
+import { type PassRates, passRates, WRITER_WARMUP_PASSES, warmUp } from "./stats.js";
 
 /** What npzTransitionsPerSecond writes. */
 export interface NpzBenchOptions {
@@ -287,11 +287,7 @@ export async function npzVariantRates(
   passes: number,
   warmup = WRITER_WARMUP_PASSES,
 ): Promise<Record<keyof typeof NPZ_VARIANTS, PassRates & { readonly bytesPerTransition: number }>> {
-  let cold = 0;
-  for (let i = 0; i < Math.max(1, warmup); i++) {
-    const { rate } = await npzWriterRun({ transitions });
-    if (i === 0) cold = rate;
-  }
+  const cold = await warmUp(warmup, async () => (await npzWriterRun({ transitions })).rate);
   const names = Object.keys(NPZ_VARIANTS) as (keyof typeof NPZ_VARIANTS)[];
   const rates = new Map(names.map((n) => [n, [] as number[]]));
   const bytes = new Map<string, number>();

@@ -43,6 +43,19 @@ export async function timeRoundTrips(
  */
 export const WRITER_WARMUP_PASSES = 3;
 
+/** Runs `pass` `passes` times (at least once), before a figure's timed passes: the first one's rate (cold). */
+export async function warmUp(
+  passes: number,
+  pass: (i: number) => Promise<number>,
+): Promise<number> {
+  let cold = 0;
+  for (let i = 0; i < Math.max(1, passes); i++) {
+    const rate = await pass(i);
+    if (i === 0) cold = rate;
+  }
+  return cold;
+}
+
 /** A throughput measured over several passes: their median, and every pass. */
 export interface PassRates {
   readonly median: number;

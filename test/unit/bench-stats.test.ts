@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatPassRates, passRates } from "../../bench/stats.js";
+import { formatPassRates, passRates, warmUp } from "../../bench/stats.js";
 
 describe("passRates", () => {
   it("takes the median of an odd and of an even number of passes, keeping their order", () => {
@@ -32,5 +32,20 @@ describe("formatPassRates", () => {
     expect(formatPassRates(passRates([3e6, 3.2e6, 3.1e6], 1.8e6))).toBe(
       "3.10M (3.00M-3.20M over 3 passes; cold first pass 1.80M)",
     );
+  });
+});
+
+describe("warmUp", () => {
+  it("runs every pass in order, at least one, and gives the first one's rate", async () => {
+    const seen: number[] = [];
+    const rate = (i: number) => {
+      seen.push(i);
+      return Promise.resolve((i + 1) * 1e6);
+    };
+    expect(await warmUp(3, rate)).toBe(1e6);
+    expect(seen).toEqual([0, 1, 2]);
+    seen.length = 0;
+    expect(await warmUp(0, rate)).toBe(1e6);
+    expect(seen).toEqual([0]);
   });
 });
