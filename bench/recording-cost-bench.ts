@@ -14,6 +14,8 @@ export interface RecordingCost {
   readonly on: number;
   /** 1 - the median over rounds of on / off (each round's pair run back to back). */
   readonly cost: number;
+  /** The middle half of the rounds' costs (1 - on / off): their first and third quartiles. */
+  readonly costQuartiles: readonly [number, number];
   /**
    * The server's CPU time per env-step recorded over unrecorded, minus 1 (every thread:
    * compression and writes too); robust to the machine's noise where rates are not.
@@ -130,6 +132,7 @@ async function toggledCost(
       off: off / opts.rounds,
       on: on / opts.rounds,
       cost: 1 - passRates(ratios).median,
+      costQuartiles: quartiles(ratios.map((x) => 1 - x)),
       // Both kinds of phase ran as many steps: the ratio of their CPU times is per step.
       serverCpuCost: cpuSeconds.off > 0 ? cpuSeconds.on / cpuSeconds.off - 1 : undefined,
       closeSeconds,
@@ -139,12 +142,25 @@ async function toggledCost(
   }
 }
 
+/** First and third quartiles of `xs` (linear interpolation between order statistics). */
+export function quartiles(xs: readonly number[]): [number, number] {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const at = (q: number): number => {
+    const pos = q * (sorted.length - 1);
+    const lo = Math.floor(pos);
+    const hi = Math.min(sorted.length - 1, lo + 1);
+    return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+  };
+  return sorted.length === 0 ? [Number.NaN, Number.NaN] : [at(0.25), at(0.75)];
+}
+
 /** Prints a sweep as a table. */
 export function printRecordingCosts(rows: readonly RecordingCost[]): void {
   const fmt = (x: number) => Math.round(x).toLocaleString("en-US").padStart(12);
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   for (const r of rows) {
     console.log(
-      `  ${r.envId.padEnd(14)} ${String(r.numEnvs).padStart(5)} envs   off ${fmt(r.off)}   on ${fmt(r.on)} env-steps/s   cost ${(r.cost * 100).toFixed(1).padStart(5)}%` +
+      `  ${r.envId.padEnd(14)} ${String(r.numEnvs).padStart(5)} envs   off ${fmt(r.off)}   on ${fmt(r.on)} env-steps/s   cost ${(r.cost * 100).toFixed(1).padStart(5)}% (rounds' middle half ${pct(r.costQuartiles[0])} to ${pct(r.costQuartiles[1])})` +
         (r.serverCpuCost === undefined
           ? ""
           : `   server CPU per step ${r.serverCpuCost >= 0 ? "+" : ""}${(r.serverCpuCost * 100).toFixed(1)}%`),

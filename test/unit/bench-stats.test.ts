@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { quartiles } from "../../bench/recording-cost-bench.js";
 import { formatPassRates, passRates, warmUp } from "../../bench/stats.js";
 
 describe("passRates", () => {
@@ -47,5 +48,16 @@ describe("warmUp", () => {
     seen.length = 0;
     expect(await warmUp(0, rate)).toBe(1e6);
     expect(seen).toEqual([0]);
+  });
+});
+
+describe("quartiles", () => {
+  it("interpolates between order statistics, whatever the input order", () => {
+    expect(quartiles([5, 1, 3, 2, 4])).toEqual([2, 4]);
+    expect(quartiles([0.1, 0.4, 0.2, 0.3])).toEqual(
+      [0.175, 0.325].map((x) => expect.closeTo(x, 12)),
+    );
+    expect(quartiles([0.07])).toEqual([0.07, 0.07]);
+    expect(quartiles([]).every(Number.isNaN)).toBe(true);
   });
 });
