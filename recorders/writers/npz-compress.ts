@@ -81,7 +81,7 @@ export function takeSample(sample: Buffer, bytes: Buffer, at: number, length: nu
  * work or less), so a piece to store never touches a pool thread; other strategies (LZ77
  * matches) deflate the sample on one (worthDeflating).
  */
-function rleWorthDeflating(sample: Buffer, minSaving: number): boolean {
+export function rleWorthDeflating(sample: Buffer, minSaving: number): boolean {
   return estimateRleDeflatedSize(sample, SAMPLE_BYTES) <= sample.length * (1 - minSaving);
 }
 

@@ -15,7 +15,8 @@ export interface NpzWriterOptions {
    * compressed block; 0: compress every piece). Float and bool members are judged by a
    * model of zlib's Z_RLE output (within ~0.5% on float data), the others by deflating
    * it. Float data of a random policy saves ~8-12% at level 1 for ~8 ns per byte of one
-   * core: stored, such pieces cost a copy.
+   * core: stored, such pieces cost a copy. After four whole pieces of a row member judged
+   * "store" in a row, one in four is judged until one says "deflate" (npz-compact.ts).
    */
   readonly minSaving?: number;
   /** Write zip64 structures even when nothing needs them. */

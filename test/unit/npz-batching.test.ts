@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Box } from "../../envs/core/spaces/box.js";
 import type { RecordedEpisode } from "../../recorders/types.js";
 import { NpzCompactor } from "../../recorders/writers/npz-compact.js";
+import { CHUNK_BYTES } from "../../recorders/writers/npz-compress.js";
 import { type NpzWriterOptions, npzWriterFactory } from "../../recorders/writers/npz-writer.js";
+import { storedSize } from "../../recorders/writers/npz-zip.js";
 import { testContext } from "../helpers/memory-recorder.js";
 import { NO_STATS, syntheticEpisode } from "../helpers/npz-episodes.js";
 import { bytesOf, dumpNpz, findNumpyPython } from "../helpers/npz-python.js";
@@ -170,6 +172,55 @@ describe("npz archives do not depend on how episodes were batched", () => {
       }
     }
   }, 60_000);
+
+  it.runIf("python" in found)(
+    "after four pieces judged 'store' in a row one in four is judged: data turning compressible is deflated from the fourth piece on, whatever the batching",
+    async () => {
+      // Episodes of 64 steps, 64 a 1 MiB piece of states (and of next_states): 12 pieces
+      // of sin() noise (stored: deflate saves under 1/8), then 8 of coarse values.
+      const eps = Array.from({ length: 20 * 64 }, (_, id) => {
+        const obs = Float32Array.from({ length: 65 * OBS }, (_, i) =>
+          id < 12 * 64 ? Math.sin(id * 1000 + i) : Math.round(Math.sin(id * 1000 + i) * 2) / 2,
+        );
+        return syntheticEpisode(
+          id,
+          64,
+          obs,
+          Float32Array.from({ length: 64 }, (_, i) => i % 3),
+        );
+      });
+      const one = await record("judged-one", {}, true, eps);
+      const all = await record("judged-all", { rebuildRatio: 0 }, false, eps);
+      const small = await record("judged-small", { maxBatchBytes: 200_000 }, false, eps);
+      expect(all.equals(one)).toBe(true);
+      expect(small.equals(one)).toBe(true);
+      // The last five pieces alone: all judged, all deflated, the same pieces as in `one`.
+      await record("judged-tail", {}, false, eps.slice(15 * 64));
+      const python = (found as { python: string }).python;
+      const sizes = (name: string): Record<string, number> =>
+        JSON.parse(
+          execFileSync(python, [
+            "-c",
+            "import json, sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(json.dumps({i.filename: i.compress_size for i in z.infolist()}))",
+            join(dir, `${name}.npz`),
+          ]).toString(),
+        );
+      const [whole, tail] = [sizes("judged-one"), sizes("judged-tail")];
+      // Judged: noise pieces 1-4, 8 and 12 (stored); unjudged, so stored: 5-7, 9-11 and the
+      // first three coarse ones, 13-15; judged and deflated: 16-20. So 15 pieces stored
+      // (framed as stored blocks) and the tail's five deflated ones.
+      for (const name of ["states.npy", "next_states.npy"]) {
+        expect(whole[name]! - tail[name]!).toBe(15 * storedSize(CHUNK_BYTES));
+      }
+      const back = await dumpNpz(python, join(dir, "judged-one.npz"));
+      const want = new Float32Array(eps.length * 64 * OBS);
+      eps.forEach((ep, k) => {
+        want.set((ep.observations as Float32Array).subarray(0, 64 * OBS), k * 64 * OBS);
+      });
+      expect(bytesOf(back.arrays.states).equals(Buffer.from(want.buffer))).toBe(true);
+    },
+    120_000,
+  );
 
   it("two writers at once, sharing the process's piece buffers, write what each writes alone", async () => {
     const a = mixedEpisodes();
