@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { crc32Implementation } from "../recorders/writers/crc32.js";
 import { withDefaults } from "../recorders/writers/npz-options.js";
 import { startChild } from "./child-process.js";
 import { http2Floor, tcpFloor } from "./floors.js";
@@ -56,7 +57,7 @@ try {
   results.vector = vec;
 
   console.log(
-    "\nRecording: writer throughput for seed 000's shape (12-float obs, 10-float action):",
+    `\nRecording: writer throughput for seed 000's shape (12-float obs, 10-float action; CRC-32: ${crc32Implementation}):`,
   );
   // Figures printed beside a writer's rate; the npz figure's deflate ceiling.
   const notes: Record<string, string> = {};

@@ -13,7 +13,8 @@ import {
   writevSync,
 } from "node:fs";
 import { join } from "node:path";
-import { crc32, RECORD_MAGIC, RECORD_PREFIX } from "./h5-record.js";
+import { crc32 } from "./crc32.js";
+import { RECORD_MAGIC, RECORD_PREFIX } from "./h5-record.js";
 
 /** The HDF5-based dataset formats. */
 export type H5Format = "hdf5" | "d4rl" | "minari";

@@ -1,5 +1,5 @@
-import { crc32 as zlibCrc32 } from "node:zlib";
 import type { RecordedEpisode } from "../types.js";
+import { crc32 } from "./crc32.js";
 import { episodeColumns, type PendingColumn, toJsonSafe } from "./h5-codec.js";
 import type { SpaceSpec } from "./h5-spaces.js";
 
@@ -25,11 +25,6 @@ export const RecordKind = { legacyEpisode: 1, header: 2, episode: 3 } as const;
 export const HEAD_BYTES = RECORD_PREFIX + 8 + 6 * 8;
 /** Bytes of a fresh slab: large enough that a fast producer sends few messages. */
 const SLAB_BYTES = 1 << 20;
-
-/** CRC-32 (zlib's) of `data`. */
-export function crc32(data: Uint8Array): number {
-  return zlibCrc32(data);
-}
 
 /** Stamps a record's CRC (over its payload) into its prefix. */
 export function sealRecord(rec: Uint8Array): void {

@@ -1,4 +1,4 @@
-import { crc32 } from "node:zlib";
+import { crc32 } from "./crc32.js";
 
 // Zip container and deflate framing for .npz files whose members are written from
 // already-compressed raw-deflate segments (APPNOTE 6.3.10; zip64 where needed).
@@ -249,7 +249,7 @@ export function layoutZip(
   };
 }
 
-/** CRC-32 of a buffer (zlib's). */
+/** CRC-32 of a buffer after `previous` (see crc32.ts). */
 export function crcOf(data: Uint8Array, previous = 0): number {
   return crc32(data, previous);
 }
