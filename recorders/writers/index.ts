@@ -28,19 +28,18 @@ export const WRITERS: Partial<Record<DatasetFormat, WriterFactory>> = {
 const LEVEL_FIELD = "record.compression_level";
 
 /**
- * The writer of `format` compressing at `compressionLevel`: 0 (not at all) to 9, or
+ * The writer of `format` compressing at `level`: 0 (not at all) to 9, or
  * undefined for the format's default (WRITERS). npz: every member's deflate level (0
  * stores them, as np.savez); hdf5, d4rl, minari: every dataset's gzip level; jsonl.gz: its
  * members' gzip level (1-9); jsonl: 0 only. Anything else is an InvalidArgumentError
  * naming the field and what the format takes.
  */
-export function writerFactory(format: DatasetFormat, compressionLevel?: number): WriterFactory {
+export function writerFactory(format: DatasetFormat, level?: number): WriterFactory {
   const byDefault = WRITERS[format];
   if (!byDefault) {
     throw new InvalidArgumentError("record.format", `this server cannot write ${format} datasets`);
   }
-  if (compressionLevel === undefined) return byDefault;
-  const level = compressionLevel;
+  if (level === undefined) return byDefault;
   if (!Number.isInteger(level) || level < 0 || level > 9) {
     throw new InvalidArgumentError(LEVEL_FIELD, `must be 0 (none) to 9, got ${level}`);
   }
