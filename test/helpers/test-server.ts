@@ -1,4 +1,8 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { pino } from "pino";
+import { afterAll, beforeAll } from "vitest";
 import { connect, type GymClient } from "../../client/connect.js";
 import { createDefaultRegistry } from "../../envs/default-registry.js";
 import { type GymServer, type ServerOptions, startServer } from "../../server/create-server.js";
@@ -36,6 +40,37 @@ export async function startTestServer(
     stop: async () => {
       client.close();
       await server.shutdown(1000);
+    },
+  };
+}
+
+/** What useRecordingServer gives a suite: its server and record directory, set once started. */
+export interface RecordingServerFixture {
+  readonly t: TestServer;
+  readonly dir: string;
+}
+
+/**
+ * A test server recording into a fresh temp directory (named from `prefix`) for the calling
+ * suite: started in its beforeAll, stopped in its afterAll. Read the fields inside tests.
+ */
+export function useRecordingServer(prefix: string): RecordingServerFixture {
+  const fx: { t?: TestServer; dir?: string } = {};
+  beforeAll(async () => {
+    fx.dir = mkdtempSync(join(tmpdir(), prefix));
+    fx.t = await startTestServer({ recordDir: fx.dir });
+  });
+  afterAll(async () => {
+    await fx.t?.stop();
+  });
+  return {
+    get t() {
+      if (!fx.t) throw new Error("the recording server is read before its suite started it");
+      return fx.t;
+    },
+    get dir() {
+      if (!fx.dir) throw new Error("the record directory is read before its suite made it");
+      return fx.dir;
     },
   };
 }

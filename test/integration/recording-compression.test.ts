@@ -3,9 +3,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { status as Code } from "@grpc/grpc-js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RemoteError } from "../../client/errors.js";
-import { startTestServer, type TestServer } from "../helpers/test-server.js";
+import { startTestServer, useRecordingServer } from "../helpers/test-server.js";
 
 // Python's zipfile, as numpy.load opens an .npz: each member's method and sizes.
 const ZIP_MEMBERS = `
@@ -18,19 +18,11 @@ with zipfile.ZipFile(sys.argv[1]) as z:
 type Members = Record<string, [method: number, compressed: number, raw: number]>;
 
 describe("a recording's compression level", () => {
-  let t: TestServer;
-  let dir: string;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "gymrpc-rec-level-"));
-    t = await startTestServer({ recordDir: dir });
-  });
-  afterAll(async () => {
-    await t.stop();
-  });
+  const fx = useRecordingServer("gymrpc-rec-level-");
 
   /** Records 400 CartPole steps to `name` and returns its members as zipfile lists them. */
   async function recordNpz(name: string, compressionLevel?: number): Promise<Members> {
-    const env = await t.client.makeVec("CartPole-v1", 4, {
+    const env = await fx.t.client.makeVec("CartPole-v1", 4, {
       record: { name, ...(compressionLevel === undefined ? {} : { compressionLevel }) },
     });
     await env.reset({ seed: 3 });
@@ -72,7 +64,7 @@ describe("a recording's compression level", () => {
       ["bad.jsonl.gz", 0, /record jsonl for uncompressed lines/],
     ];
     for (const [name, compressionLevel, message] of cases) {
-      const err = await t.client
+      const err = await fx.t.client
         .make("CartPole-v1", { record: { name, compressionLevel } })
         .catch((e: unknown) => e);
       expect(err, name).toBeInstanceOf(RemoteError);
@@ -82,10 +74,10 @@ describe("a recording's compression level", () => {
     }
     // A fraction is refused by the client before it is truncated on the wire.
     await expect(
-      t.client.make("CartPole-v1", { record: { name: "half.npz", compressionLevel: 1.5 } }),
+      fx.t.client.make("CartPole-v1", { record: { name: "half.npz", compressionLevel: 1.5 } }),
     ).rejects.toThrow(/compressionLevel must be an integer, got 1.5/);
     // No dataset was left behind (the name is free), and the server goes on serving.
-    const env = await t.client.make("CartPole-v1", { record: { name: "bad.jsonl" } });
+    const env = await fx.t.client.make("CartPole-v1", { record: { name: "bad.jsonl" } });
     await env.reset({ seed: 0 });
     await env.step(0);
     // The one step is written as a partial (truncated) episode.

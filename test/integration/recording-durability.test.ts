@@ -3,11 +3,11 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { status as Code } from "@grpc/grpc-js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connect } from "../../client/connect.js";
 import { RemoteError } from "../../client/errors.js";
 import { startCliServer, waitFor } from "../helpers/cli-server.js";
-import { startTestServer, type TestServer } from "../helpers/test-server.js";
+import { useRecordingServer } from "../helpers/test-server.js";
 
 // Counts what Python's json / gzip modules can read of a JSONL dataset and its episode index.
 const COUNT = `
@@ -30,45 +30,37 @@ function pyCount(path: string): { lines: number; episodes: [number, string][] } 
 }
 
 describe("recording keeps every finished episode", () => {
-  let t: TestServer;
-  let dir: string;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "gymrpc-dur-"));
-    t = await startTestServer({ recordDir: dir });
-  });
-  afterAll(async () => {
-    await t.stop();
-  });
+  const fx = useRecordingServer("gymrpc-dur-");
 
   it("writes a partial episode as truncated with reason client_disconnected", async () => {
-    const client = connect(t.address);
+    const client = connect(fx.t.address);
     const env = await client.make("CartPole-v1", { record: { name: "gone.jsonl" } });
     await env.reset({ seed: 0 });
     for (let i = 0; i < 7; i++) await env.step(i % 2);
     client.close(); // cancels the stream without a close request
-    await waitFor(() => t.server.sessions.size === 0, 5000);
-    await t.server.sessions.recordingsFinished();
-    const read = pyCount(join(dir, "gone.jsonl"));
+    await waitFor(() => fx.t.server.sessions.size === 0, 5000);
+    await fx.t.server.sessions.recordingsFinished();
+    const read = pyCount(join(fx.dir, "gone.jsonl"));
     expect(read.lines).toBe(7);
     expect(read.episodes).toEqual([[7, "client_disconnected"]]);
   });
 
   it("refuses a dataset whose directory cannot be made, naming the path, and keeps serving", async () => {
-    writeFileSync(join(dir, "blocker"), "a file where a directory should be");
-    const err = await t.client
+    writeFileSync(join(fx.dir, "blocker"), "a file where a directory should be");
+    const err = await fx.t.client
       .make("CartPole-v1", { record: { name: "blocker/x.jsonl" } })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RemoteError);
-    expect((err as RemoteError).message).toContain(join(dir, "blocker", "x.jsonl"));
-    expect(t.server.sessions.size).toBe(0);
-    const env = await t.client.make("CartPole-v1");
+    expect((err as RemoteError).message).toContain(join(fx.dir, "blocker", "x.jsonl"));
+    expect(fx.t.server.sessions.size).toBe(0);
+    const env = await fx.t.client.make("CartPole-v1");
     await env.reset({ seed: 0 });
     expect((await env.step(0)).reward).toBe(1);
     await env.close();
   });
 
   it("reports a full disk on the session's next call with RESOURCE_EXHAUSTED naming the path; the session and others go on", async (ctx) => {
-    const small = join(dir, "small");
+    const small = join(fx.dir, "small");
     mkdirSync(small);
     try {
       execFileSync("mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", small], { stdio: "ignore" });
@@ -76,9 +68,9 @@ describe("recording keeps every finished episode", () => {
       ctx.skip("cannot mount a small tmpfs here to fill the disk (needs root and mount)");
     }
     try {
-      const other = await t.client.make("CartPole-v1");
+      const other = await fx.t.client.make("CartPole-v1");
       await other.reset({ seed: 1 });
-      const env = await t.client.make("Pendulum-v1", { record: { name: "small/full.jsonl" } });
+      const env = await fx.t.client.make("Pendulum-v1", { record: { name: "small/full.jsonl" } });
       await env.reset({ seed: 0 });
       let failure: unknown;
       for (let i = 0; i < 2000 && !failure; i++) {
@@ -98,7 +90,7 @@ describe("recording keeps every finished episode", () => {
       await env.close();
       await other.close();
     } finally {
-      await t.server.sessions.recordingsFinished();
+      await fx.t.server.sessions.recordingsFinished();
       execFileSync("umount", ["-l", small], { stdio: "ignore" });
     }
   });

@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { status as Code } from "@grpc/grpc-js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RemoteError } from "../../client/errors.js";
-import { startTestServer, type TestServer } from "../helpers/test-server.js";
+import { useRecordingServer } from "../helpers/test-server.js";
 
 // Reads a dataset back with Python's own json module, as the seed's users do.
 function pythonJson(script: string, ...args: string[]): unknown {
@@ -29,18 +29,10 @@ print(json.dumps({"n": len(rows), "keys": sorted(rows[0].keys()) if rows else []
 `;
 
 describe("recording to JSONL", () => {
-  let t: TestServer;
-  let dir: string;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "gymrpc-rec-"));
-    t = await startTestServer({ recordDir: dir });
-  });
-  afterAll(async () => {
-    await t.stop();
-  });
+  const fx = useRecordingServer("gymrpc-rec-");
 
   it("writes the seed's schema, read back by Python's json, with policy metadata and stats", async () => {
-    const env = await t.client.make("CartPole-v1", {
+    const env = await fx.t.client.make("CartPole-v1", {
       record: { name: "cartpole/offline.jsonl", policyId: "heuristic" },
     });
     expect(env.recording?.active).toBe(true);
@@ -67,7 +59,7 @@ describe("recording to JSONL", () => {
     expect(stats.totalSteps).toBe(steps);
     expect(stats.meanReward).toBeCloseTo(rewardSum / 3);
     expect(stats.format).toBe("jsonl");
-    expect(stats.outputPath).toBe(join(dir, "cartpole/offline.jsonl"));
+    expect(stats.outputPath).toBe(join(fx.dir, "cartpole/offline.jsonl"));
     expect(stats.fileSizeMb).toBeGreaterThan(0);
     const read = pythonJson(READ_JSONL, stats.outputPath) as {
       n: number;
@@ -104,7 +96,7 @@ describe("recording to JSONL", () => {
       step: 0,
     });
     expect(read.terminal_meta.filter(Boolean)).toHaveLength(3);
-    const episodes = readFileSync(join(dir, "cartpole/offline.episodes.jsonl"), "utf8")
+    const episodes = readFileSync(join(fx.dir, "cartpole/offline.episodes.jsonl"), "utf8")
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
@@ -117,16 +109,16 @@ describe("recording to JSONL", () => {
   });
 
   it("records a vectorized session as per-sub-env episodes in jsonl.gz, and a remote client can record it", async () => {
-    const vec = await t.client.makeVec("CartPole-v1", 4, { maxEpisodeSteps: 20 });
-    const sessions = await t.client.listSessions();
+    const vec = await fx.t.client.makeVec("CartPole-v1", 4, { maxEpisodeSteps: 20 });
+    const sessions = await fx.t.client.listSessions();
     const mine = sessions.find((s) => s.sessionId === vec.sessionId);
     expect(mine?.numEnvs).toBe(4);
     // Another client starts the recording of this session.
-    const status = await t.client.startRecording(vec.sessionId, { name: "vec.jsonl.gz" });
+    const status = await fx.t.client.startRecording(vec.sessionId, { name: "vec.jsonl.gz" });
     expect(status.active).toBe(true);
     await vec.reset({ seed: 1 });
     for (let i = 0; i < 50; i++) await vec.step(new Uint8Array(4).fill(i % 2));
-    const stats = await t.client.stopRecording(vec.sessionId);
+    const stats = await fx.t.client.stopRecording(vec.sessionId);
     // 50 steps with autoresets after every 20: each sub-env finishes 2 episodes, then a partial one is cut.
     expect(stats.totalEpisodes).toBeGreaterThanOrEqual(8);
     const read = pythonJson(READ_JSONL, stats.outputPath) as { n: number };
@@ -136,18 +128,20 @@ describe("recording to JSONL", () => {
 
   it("refuses names outside the record directory and existing datasets, naming the field", async () => {
     for (const name of ["/etc/passwd.jsonl", "../escape.jsonl", "a/../../b.jsonl"]) {
-      const err = await t.client.make("CartPole-v1", { record: { name } }).catch((e: unknown) => e);
+      const err = await fx.t.client
+        .make("CartPole-v1", { record: { name } })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RemoteError);
       expect((err as RemoteError).code).toBe(Code.INVALID_ARGUMENT);
       expect((err as RemoteError).field).toBe("record.name");
     }
-    const env = await t.client.make("CartPole-v1", { record: { name: "once.jsonl" } });
+    const env = await fx.t.client.make("CartPole-v1", { record: { name: "once.jsonl" } });
     await env.close();
-    const again = await t.client
+    const again = await fx.t.client
       .make("CartPole-v1", { record: { name: "once.jsonl" } })
       .catch((e: unknown) => e);
     expect((again as RemoteError).message).toMatch(/already exists/);
-    const ok = await t.client.make("CartPole-v1", {
+    const ok = await fx.t.client.make("CartPole-v1", {
       record: { name: "once.jsonl", overwrite: true },
     });
     await ok.close();
