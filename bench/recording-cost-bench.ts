@@ -2,7 +2,7 @@ import { pathToFileURL } from "node:url";
 import { connect, type GymClient } from "../client/connect.js";
 import { processCpuSeconds, startChild } from "./child-process.js";
 import { actionBatches } from "./gym-client-bench.js";
-import { passRates } from "./stats.js";
+import { passRates, quartiles } from "./stats.js";
 
 /** Recording on vs off for one env and sub-env count (rates: means over the phases). */
 export interface RecordingCost {
@@ -140,18 +140,6 @@ async function toggledCost(
   } finally {
     await env.close();
   }
-}
-
-/** First and third quartiles of `xs` (linear interpolation between order statistics). */
-export function quartiles(xs: readonly number[]): [number, number] {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const at = (q: number): number => {
-    const pos = q * (sorted.length - 1);
-    const lo = Math.floor(pos);
-    const hi = Math.min(sorted.length - 1, lo + 1);
-    return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-  };
-  return sorted.length === 0 ? [Number.NaN, Number.NaN] : [at(0.25), at(0.75)];
 }
 
 /** Prints a sweep as a table. */

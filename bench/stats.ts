@@ -64,12 +64,28 @@ export interface PassRates {
   readonly cold?: number;
 }
 
+/** Quantiles `qs` of `xs` (linear interpolation between order statistics; NaN when empty). */
+export function quantiles(xs: readonly number[], qs: readonly number[]): number[] {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return qs.map((q) => {
+    if (sorted.length === 0) return Number.NaN;
+    const pos = q * (sorted.length - 1);
+    const lo = Math.floor(pos);
+    const hi = Math.min(sorted.length - 1, lo + 1);
+    return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+  });
+}
+
+/** First and third quartiles of `xs`. */
+export function quartiles(xs: readonly number[]): [number, number] {
+  const [q1, q3] = quantiles(xs, [0.25, 0.75]);
+  return [q1!, q3!];
+}
+
 /** The median and all of `passes` (rates), and the cold pass's rate if given. */
 export function passRates(passes: readonly number[], cold?: number): PassRates {
-  const sorted = [...passes].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return cold === undefined ? { median, passes } : { median, passes, cold };
+  const [median] = quantiles(passes, [0.5]);
+  return cold === undefined ? { median: median!, passes } : { median: median!, passes, cold };
 }
 
 /** "2.41M (2.10-2.95M over 5 passes)", and "; cold first pass 1.80M" when it is known. */

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { quartiles } from "../../bench/recording-cost-bench.js";
-import { formatPassRates, passRates, warmUp } from "../../bench/stats.js";
+import { formatPassRates, passRates, quartiles, warmUp } from "../../bench/stats.js";
 
 describe("passRates", () => {
   it("takes the median of an odd and of an even number of passes, keeping their order", () => {
