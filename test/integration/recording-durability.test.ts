@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { connect } from "../../client/connect.js";
 import { RemoteError } from "../../client/errors.js";
 import { startCliServer, waitFor } from "../helpers/cli-server.js";
+import { spawnEpisodeDriver } from "../helpers/episode-driver.js";
 import { useRecordingServer } from "../helpers/test-server.js";
 
 // Counts what Python's json / gzip modules can read of a JSONL dataset and its episode index.
@@ -121,41 +122,13 @@ describe("recording survives the server being stopped", () => {
     const dir = mkdtempSync(join(tmpdir(), "gymrpc-kill-"));
     const server = await startCliServer(["--record-dir", dir]);
     // A separate client process drives episodes until the server dies, reporting finished ones.
-    const driver = spawn(
-      process.execPath,
-      [
-        "--input-type=module",
-        "-e",
-        `
-        import { connect } from ${JSON.stringify(join(process.cwd(), "dist/client/connect.js"))};
-        const c = connect(${JSON.stringify(server.address)});
-        const envs = [await c.make("CartPole-v1", { record: { name: "k.jsonl" } }),
-                      await c.make("CartPole-v1", { record: { name: "k.jsonl.gz" } })];
-        for (const e of envs) await e.reset({ seed: 0 });
-        const steps = [0, 0];
-        for (;;) {
-          for (const [i, e] of envs.entries()) {
-            const r = await e.step(Math.random() < 0.5 ? 0 : 1);
-            steps[i]++;
-            if (r.terminated || r.truncated) { console.log(JSON.stringify({ env: i, steps: steps[i] })); await e.reset(); }
-          }
-        }`,
-      ],
-      { stdio: ["ignore", "pipe", "ignore"] },
-    );
-    let out = "";
-    driver.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-    const done = () =>
-      out
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as { env: number; steps: number });
-    await waitFor(() => done().filter((d) => d.env === 1).length >= 3, 20_000);
+    const driver = spawnEpisodeDriver(server.address, ["k.jsonl", "k.jsonl.gz"]);
+    await waitFor(() => driver.endedPerEnv()[1]! >= 3, 20_000);
     await new Promise((r) => setTimeout(r, Math.random() * 50));
     server.child.kill("SIGKILL");
     await server.exited();
-    driver.kill("SIGKILL");
-    const finished = done();
+    driver.child.kill("SIGKILL");
+    const finished = driver.ends();
     const stepsDone = (env: number) =>
       Math.max(0, ...finished.filter((d) => d.env === env).map((d) => d.steps));
     const plain = pyCount(join(dir, "k.jsonl"));

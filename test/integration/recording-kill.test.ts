@@ -1,9 +1,10 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, startCliServer, waitFor } from "../helpers/cli-server.js";
+import { spawnEpisodeDriver } from "../helpers/episode-driver.js";
 
 const PYTHON = join(ROOT, ".venv", "bin", "python");
 
@@ -33,36 +34,13 @@ describe("a killed recording server loses no finished episode", () => {
       const dir = mkdtempSync(join(tmpdir(), "gymrpc-kill9-"));
       const server = await startCliServer(["--record-dir", dir]);
       // A separate client process steps three recorded sessions and reports every episode end.
-      const driver = spawn(
-        process.execPath,
-        [
-          "--input-type=module",
-          "-e",
-          `
-          import { connect } from ${JSON.stringify(join(ROOT, "dist/client/connect.js"))};
-          const c = connect(${JSON.stringify(server.address)});
-          const names = ["k.npz", "k.h5", "km"];
-          const envs = await Promise.all(names.map((name) => c.make("CartPole-v1", { record: { name } })));
-          for (const e of envs) await e.reset({ seed: 0 });
-          const ended = [0, 0, 0];
-          for (;;) {
-            for (const [i, e] of envs.entries()) {
-              const r = await e.step(Math.random() < 0.5 ? 0 : 1);
-              if (r.terminated || r.truncated) { ended[i]++; console.log(JSON.stringify(ended)); await e.reset(); }
-            }
-          }`,
-        ],
-        { stdio: ["ignore", "pipe", "ignore"] },
-      );
-      let out = "";
-      driver.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-      const seen = (): number[] => JSON.parse(out.trim().split("\n").pop() || "[0,0,0]");
-      await waitFor(() => Math.min(...seen()) >= 3, 30_000);
+      const driver = spawnEpisodeDriver(server.address, ["k.npz", "k.h5", "km"]);
+      await waitFor(() => Math.min(...driver.endedPerEnv()) >= 3, 30_000);
       await new Promise((r) => setTimeout(r, Math.random() * 100));
       server.child.kill("SIGKILL");
       await server.exited();
-      driver.kill("SIGKILL");
-      const ended = seen();
+      driver.child.kill("SIGKILL");
+      const ended = driver.endedPerEnv();
       // A new server on the same directory rebuilds the journals before it serves.
       const again = await startCliServer(["--record-dir", dir]);
       const recovered = again.log().filter((l) => l.msg === "dataset recovery");
