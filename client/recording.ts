@@ -8,6 +8,7 @@ import type {
   RecordingStatus,
   DatasetStats as WireStats,
 } from "../proto/gen/ts/gymrpc/v1/recording.js";
+import type { DatasetStats } from "../recorders/types.js";
 import { type ActionInput, encodeAction } from "./action-encoding.js";
 import type { SessionStream } from "./session-stream.js";
 
@@ -42,17 +43,8 @@ export interface StepPolicy {
   readonly record?: boolean | Uint8Array;
 }
 
-/** Statistics of a finished dataset. */
-export interface DatasetStats {
-  readonly totalEpisodes: number;
-  readonly totalSteps: number;
-  readonly meanEpisodeLength: number;
-  readonly meanReward: number;
-  readonly successRate: number | undefined;
-  readonly fileSizeMb: number;
-  readonly outputPath: string;
-  readonly format: string;
-}
+/** Statistics of a finished dataset: the recorder's own, decoded from the wire. */
+export type { DatasetStats };
 
 /** A session's recording. */
 export interface RecordingInfo {
