@@ -6,6 +6,7 @@ import { afterAll, beforeAll } from "vitest";
 import { connect, type GymClient } from "../../client/connect.js";
 import { createDefaultRegistry } from "../../envs/default-registry.js";
 import { type GymServer, type ServerOptions, startServer } from "../../server/create-server.js";
+import { removeTestDir } from "./temp-dir.js";
 
 /** A real server on 127.0.0.1:0 with a real client connected to it. */
 export interface TestServer {
@@ -52,7 +53,8 @@ export interface RecordingServerFixture {
 
 /**
  * A test server recording into a fresh temp directory (named from `prefix`) for the calling
- * suite: started in its beforeAll, stopped in its afterAll. Read the fields inside tests.
+ * suite: started in its beforeAll, stopped (and the directory removed) in its afterAll. Read
+ * the fields inside tests.
  */
 export function useRecordingServer(prefix: string): RecordingServerFixture {
   const fx: { t?: TestServer; dir?: string } = {};
@@ -62,6 +64,7 @@ export function useRecordingServer(prefix: string): RecordingServerFixture {
   });
   afterAll(async () => {
     await fx.t?.stop();
+    if (fx.dir) removeTestDir(fx.dir);
   });
   return {
     get t() {

@@ -1,15 +1,15 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, runCollect, startCliServer } from "../helpers/cli-server.js";
+import { testDir } from "../helpers/temp-dir.js";
 
 const collect = runCollect;
 
 describe("gymrpc collect", () => {
   it("writes the same JSONL dataset byte for byte whatever --num-envs, with the seed's summary line", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gymrpc-collect-"));
+    const dir = testDir("gymrpc-collect-");
     const common = [
       "--env",
       "CartPole-v1",
@@ -38,7 +38,7 @@ describe("gymrpc collect", () => {
   }, 60_000);
 
   it("seed 000's command: expert_dataset.npz with states (2500, 12) and actions (2500, 10) float32, the same bytes on every run and --num-envs", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gymrpc-collect-"));
+    const dir = testDir("gymrpc-collect-");
     const cmd = [
       "--env",
       "SdnRouting-v0",
@@ -75,7 +75,7 @@ describe("gymrpc collect", () => {
   }, 90_000);
 
   it("rejects bad flags before any work starts", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gymrpc-collect-"));
+    const dir = testDir("gymrpc-collect-");
     const fail = (args: string[]) =>
       collect(dir, ...args).then(
         () => "",
@@ -106,10 +106,10 @@ describe("gymrpc collect", () => {
   }, 60_000);
 
   it("records on a separate server with --server, inside that server's record directory", async () => {
-    const records = mkdtempSync(join(tmpdir(), "gymrpc-records-"));
+    const records = testDir("gymrpc-records-");
     const server = await startCliServer(["--record-dir", records]);
     try {
-      const cwd = mkdtempSync(join(tmpdir(), "gymrpc-collect-"));
+      const cwd = testDir("gymrpc-collect-");
       const out = await collect(
         cwd,
         "--env",

@@ -1,11 +1,10 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { formatSummary, inspectDataset } from "../../recorders/inspect/inspect.js";
 import { BIN, runCollect } from "../helpers/cli-server.js";
+import { testDir } from "../helpers/temp-dir.js";
 
 const run = promisify(execFile);
 
@@ -20,7 +19,7 @@ describe("gymrpc inspect", () => {
   ])(
     "summarizes %s written by a real recording",
     async (name, array, shape, dtype) => {
-      const dir = mkdtempSync(join(tmpdir(), "gymrpc-inspect-"));
+      const dir = testDir("gymrpc-inspect-");
       await runCollect(
         dir,
         "--env",
@@ -57,7 +56,7 @@ describe("gymrpc inspect", () => {
   ])(
     "reports how %s at level %s stores %s: %s",
     async (name, level, array, compression) => {
-      const dir = mkdtempSync(join(tmpdir(), "gymrpc-inspect-"));
+      const dir = testDir("gymrpc-inspect-");
       const args = ["--env", "Pendulum-v1", "--episodes", "2", "--steps", "20", "--out", name];
       if (level !== undefined) args.push("--compression-level", level);
       await runCollect(dir, ...args);
@@ -72,7 +71,7 @@ describe("gymrpc inspect", () => {
 
   it("says clearly when a path is not a dataset", async () => {
     await expect(inspectDataset("/nonexistent/x.npz")).rejects.toThrow(/no dataset at/);
-    const dir = mkdtempSync(join(tmpdir(), "gymrpc-inspect-"));
+    const dir = testDir("gymrpc-inspect-");
     await expect(inspectDataset(dir)).rejects.toThrow(/not a Minari dataset/);
   });
 });

@@ -1,11 +1,11 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { BIN } from "../helpers/cli-server.js";
 import { SEED_001_JSONL_KEYS } from "../helpers/jsonl-schema.js";
+import { testDir } from "../helpers/temp-dir.js";
 
 const run = promisify(execFile);
 
@@ -58,7 +58,7 @@ const PATH = [
 
 describe("seed 001 acceptance: gymrpc collect --env OpticalRouting-v0", () => {
   it("creates offline_data.jsonl (episodes of the env's 1000 requests) whose transitions match the schema with every meta field", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gymrpc-optical-"));
+    const dir = testDir("gymrpc-optical-");
     const out = await collect(
       dir,
       ...["--env", "OpticalRouting-v0", "--policy", "ksp-ff", "--epsilon-mix", "0.1"],
@@ -96,7 +96,7 @@ describe("seed 001 acceptance: gymrpc collect --env OpticalRouting-v0", () => {
   }, 120_000);
 
   it("ε = 1.0 always takes the second feasible path and ε = 0 the first", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gymrpc-optical-"));
+    const dir = testDir("gymrpc-optical-");
     const common = ["--env", "OpticalRouting-v0", "--policy", "ksp-ff", "--episodes", "4"];
     await collect(dir, ...common, "--epsilon-mix", "1.0", "--out", "one.jsonl");
     await collect(dir, ...common, "--epsilon-mix", "0", "--out", "zero.jsonl");
@@ -121,7 +121,7 @@ describe("seed 001 acceptance: gymrpc collect --env OpticalRouting-v0", () => {
   }, 120_000);
 
   it("records random over feasible paths with μ = 1/#feasible, and refuses bad flags", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gymrpc-optical-"));
+    const dir = testDir("gymrpc-optical-");
     const env = ["--env", "OpticalRouting-v0"];
     await collect(dir, ...env, "--policy", "random", "--episodes", "2", "--out", "r.jsonl");
     for (const r of read(join(dir, "r.jsonl"))) {

@@ -1,10 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { status as Code } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { RemoteError } from "../../client/errors.js";
+import { testDir } from "../helpers/temp-dir.js";
 import { startTestServer, useRecordingServer } from "../helpers/test-server.js";
 
 // Python's zipfile, as numpy.load opens an .npz: each member's method and sizes.
@@ -88,7 +86,7 @@ describe("a recording's compression level", () => {
 
 describe("a server recording every session (serve --record-format --record-compression)", () => {
   it("uses its level for the sessions that set none, and a session's own level otherwise", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gymrpc-rec-all-"));
+    const dir = testDir("gymrpc-rec-all-");
     const t = await startTestServer({
       recordDir: dir,
       recordAllFormat: "npz",
@@ -117,7 +115,7 @@ describe("a server recording every session (serve --record-format --record-compr
   });
 
   it("refuses at start a level its format cannot take", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gymrpc-rec-all-"));
+    const dir = testDir("gymrpc-rec-all-");
     await expect(
       startTestServer({ recordDir: dir, recordAllFormat: "jsonl", recordAllCompression: 4 }),
     ).rejects.toThrow(/compression_level: jsonl is plain text/);

@@ -1,6 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { status as Code } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
@@ -8,6 +7,7 @@ import { connect } from "../../client/connect.js";
 import { RemoteError } from "../../client/errors.js";
 import { startCliServer, waitFor } from "../helpers/cli-server.js";
 import { spawnEpisodeDriver } from "../helpers/episode-driver.js";
+import { testDir } from "../helpers/temp-dir.js";
 import { useRecordingServer } from "../helpers/test-server.js";
 
 // Counts what Python's json / gzip modules can read of a JSONL dataset and its episode index.
@@ -25,9 +25,7 @@ print(json.dumps({"lines": n, "episodes": [[e["length"], e["termination_reason"]
 `;
 
 function pyCount(path: string): { lines: number; episodes: [number, string][] } {
-  const script = join(tmpdir(), `gymrpc-count-${process.pid}.py`);
-  writeFileSync(script, COUNT);
-  return JSON.parse(execFileSync("python3", [script, path], { encoding: "utf8" }));
+  return JSON.parse(execFileSync("python3", ["-c", COUNT, path], { encoding: "utf8" }));
 }
 
 describe("recording keeps every finished episode", () => {
@@ -99,7 +97,7 @@ describe("recording keeps every finished episode", () => {
 
 describe("recording survives the server being stopped", () => {
   it("closes every dataset cleanly on SIGTERM", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gymrpc-term-"));
+    const dir = testDir("gymrpc-term-");
     const server = await startCliServer(["--record-dir", dir]);
     const client = connect(server.address);
     const a = await client.make("CartPole-v1", { record: { name: "a.jsonl" } });
@@ -119,7 +117,7 @@ describe("recording survives the server being stopped", () => {
   });
 
   it("leaves every line written before a SIGKILL readable (jsonl and jsonl.gz)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gymrpc-kill-"));
+    const dir = testDir("gymrpc-kill-");
     const server = await startCliServer(["--record-dir", dir]);
     // A separate client process drives episodes until the server dies, reporting finished ones.
     const driver = spawnEpisodeDriver(server.address, ["k.jsonl", "k.jsonl.gz"]);

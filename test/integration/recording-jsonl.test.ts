@@ -1,6 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { status as Code } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
@@ -9,12 +8,7 @@ import { useRecordingServer } from "../helpers/test-server.js";
 
 // Reads a dataset back with Python's own json module, as the seed's users do.
 function pythonJson(script: string, ...args: string[]): unknown {
-  const file = join(
-    tmpdir(),
-    `gymrpc-read-${process.pid}-${Math.random().toString(36).slice(2)}.py`,
-  );
-  writeFileSync(file, script);
-  return JSON.parse(execFileSync("python3", [file, ...args], { encoding: "utf8" }));
+  return JSON.parse(execFileSync("python3", ["-c", script, ...args], { encoding: "utf8" }));
 }
 
 const READ_JSONL = `

@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, startCliServer, waitFor } from "../helpers/cli-server.js";
 import { spawnEpisodeDriver } from "../helpers/episode-driver.js";
+import { testDir } from "../helpers/temp-dir.js";
 
 const PYTHON = join(ROOT, ".venv", "bin", "python");
 
@@ -31,7 +31,7 @@ describe("a killed recording server loses no finished episode", () => {
   it.skipIf(!existsSync(PYTHON))(
     "SIGKILL mid-run: after the restart's recovery numpy, h5py and minari read every episode a client saw end",
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), "gymrpc-kill9-"));
+      const dir = testDir("gymrpc-kill9-");
       const server = await startCliServer(["--record-dir", dir]);
       // A separate client process steps three recorded sessions and reports every episode end.
       const driver = spawnEpisodeDriver(server.address, ["k.npz", "k.h5", "km"]);
