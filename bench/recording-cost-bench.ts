@@ -17,6 +17,11 @@ export interface RecordingCost {
   /** The middle half of the rounds' costs (1 - on / off): their first and third quartiles. */
   readonly costQuartiles: readonly [number, number];
   /**
+   * 1 - the median of the rounds' on / off ratios over the phases' first `warmSeconds`
+   * (a recording's start), which `cost` leaves out; undefined without them.
+   */
+  readonly startCost: number | undefined;
+  /**
    * The server's CPU time per env-step recorded over unrecorded, minus 1 (every thread:
    * compression and writes too); robust to the machine's noise where rates are not.
    * Undefined without the server's pid or /proc.
@@ -30,6 +35,12 @@ export interface RecordingCost {
 export interface RecordingCostOptions {
   /** Seconds per phase, and pairs of phases. */
   readonly seconds: number;
+  /**
+   * Seconds each phase steps untimed first, after its startRecording or stopRecording (0:
+   * none): the steady state of a long recording, without a recording's start (its file's
+   * open, JIT re-warming after the control RPC) in the timed part.
+   */
+  readonly warmSeconds?: number;
   readonly rounds: number;
   readonly format: string;
   /** The recordings' compression level (unset: the format's default). */
@@ -44,7 +55,8 @@ export interface RecordingCostOptions {
  * `rounds` pairs of phases of about `seconds` each, one unrecorded and one
  * recorded to `format` (startRecording before it, stopRecording after it, both
  * untimed; odd rounds record first, so a drift in the machine's speed
- * cancels). Phases of one session, back to back, see the same process, JIT and
+ * cancels). With `warmSeconds`, each phase first steps that long, timed apart
+ * (`startCost`): `cost` is then a long recording's steady state. Phases of one session, back to back, see the same process, JIT and
  * machine load, where separate sessions' runs on a shared machine differ by
  * tens of percent; the cost is 1 - the median of the rounds' on/off ratios.
  */
@@ -86,11 +98,15 @@ async function toggledCost(
     // as often in every phase.
     const perStep = (await steps(200)) / 200;
     const cycle = env.spec.maxEpisodeSteps === undefined ? 1 : env.spec.maxEpisodeSteps + 1;
-    const k = Math.max(1, Math.round(Math.max(100, opts.seconds / perStep) / cycle)) * cycle;
+    const cycles = (seconds: number) => Math.round(Math.max(100, seconds / perStep) / cycle);
+    const k = Math.max(1, cycles(opts.seconds)) * cycle;
+    const warm = opts.warmSeconds ? Math.max(1, cycles(opts.warmSeconds)) * cycle : 0;
     const closeSeconds: number[] = [];
     const cpu = () =>
       opts.serverPid === undefined ? undefined : processCpuSeconds(opts.serverPid);
     const cpuSeconds = { off: 0, on: 0 };
+    const warmRates = { off: 0, on: 0 };
+    const startRatios: number[] = [];
     const phase = async (record: boolean): Promise<number> => {
       if (record)
         await env.startRecording({
@@ -100,6 +116,7 @@ async function toggledCost(
             ? {}
             : { compressionLevel: opts.compressionLevel }),
         });
+      if (warm > 0) warmRates[record ? "on" : "off"] = (warm * n) / (await steps(warm));
       const before = cpu();
       const took = await steps(k);
       const after = cpu();
@@ -125,6 +142,7 @@ async function toggledCost(
       off += offRate;
       on += onRate;
       ratios.push(onRate / offRate);
+      if (warm > 0) startRatios.push(warmRates.on / warmRates.off);
     }
     return {
       envId,
@@ -133,6 +151,7 @@ async function toggledCost(
       on: on / opts.rounds,
       cost: 1 - passRates(ratios).median,
       costQuartiles: quartiles(ratios.map((x) => 1 - x)),
+      startCost: startRatios.length > 0 ? 1 - passRates(startRatios).median : undefined,
       // Both kinds of phase ran as many steps: the ratio of their CPU times is per step.
       serverCpuCost: cpuSeconds.off > 0 ? cpuSeconds.on / cpuSeconds.off - 1 : undefined,
       closeSeconds,
@@ -151,7 +170,8 @@ export function printRecordingCosts(rows: readonly RecordingCost[]): void {
       `  ${r.envId.padEnd(14)} ${String(r.numEnvs).padStart(5)} envs   off ${fmt(r.off)}   on ${fmt(r.on)} env-steps/s   cost ${(r.cost * 100).toFixed(1).padStart(5)}% (rounds' middle half ${pct(r.costQuartiles[0])} to ${pct(r.costQuartiles[1])})` +
         (r.serverCpuCost === undefined
           ? ""
-          : `   server CPU per step ${r.serverCpuCost >= 0 ? "+" : ""}${(r.serverCpuCost * 100).toFixed(1)}%`),
+          : `   server CPU per step ${r.serverCpuCost >= 0 ? "+" : ""}${(r.serverCpuCost * 100).toFixed(1)}%`) +
+        (r.startCost === undefined ? "" : `   (a recording's start: cost ${pct(r.startCost)})`),
     );
   }
 }
@@ -164,6 +184,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const rows = await recordingCostSweep(server.info.tcp, envId, sizes.split(",").map(Number), {
       serverPid: server.pid,
       seconds: Number(process.env.PHASE_SECONDS ?? 1),
+      warmSeconds: Number(process.env.WARM_SECONDS ?? 0),
       rounds: Number(process.env.ROUNDS ?? 12),
       format,
     });
