@@ -36,9 +36,9 @@ export interface RecordingCostOptions {
   /** Seconds per phase, and pairs of phases. */
   readonly seconds: number;
   /**
-   * Seconds each phase steps untimed first, after its startRecording or stopRecording (0:
-   * none): the steady state of a long recording, without a recording's start (its file's
-   * open, JIT re-warming after the control RPC) in the timed part.
+   * Seconds each phase steps first, after its startRecording or stopRecording, timed apart
+   * (0: none): `cost` is then a long recording's steady state, and `startCost` the cost of a
+   * recording's start (its file's open, JIT re-warming after the control RPCs).
    */
   readonly warmSeconds?: number;
   readonly rounds: number;
@@ -56,9 +56,10 @@ export interface RecordingCostOptions {
  * recorded to `format` (startRecording before it, stopRecording after it, both
  * untimed; odd rounds record first, so a drift in the machine's speed
  * cancels). With `warmSeconds`, each phase first steps that long, timed apart
- * (`startCost`): `cost` is then a long recording's steady state. Phases of one session, back to back, see the same process, JIT and
- * machine load, where separate sessions' runs on a shared machine differ by
- * tens of percent; the cost is 1 - the median of the rounds' on/off ratios.
+ * (`startCost`): `cost` is then a long recording's steady state. Phases of one
+ * session, back to back, see the same process, JIT and machine load, where
+ * separate sessions' runs on a shared machine differ by tens of percent; the
+ * cost is 1 - the median of the rounds' on/off ratios.
  */
 export async function recordingCostSweep(
   target: string,
