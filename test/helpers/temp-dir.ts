@@ -12,12 +12,17 @@ export function removeTestDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** A fresh directory in the OS temp dir, named from `prefix`; the caller removes it (removeTestDir). */
+export function makeTestDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
 /**
  * A fresh directory in the OS temp dir (named from `prefix`), removed when the calling test
  * finishes, passed or failed: a test run leaves no datasets behind.
  */
 export function testDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = makeTestDir(prefix);
   onTestFinished(() => removeTestDir(dir));
   return dir;
 }

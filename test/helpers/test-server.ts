@@ -1,12 +1,9 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll } from "vitest";
 import { connect, type GymClient } from "../../client/connect.js";
 import { createDefaultRegistry } from "../../envs/default-registry.js";
 import { type GymServer, type ServerOptions, startServer } from "../../server/create-server.js";
-import { removeTestDir } from "./temp-dir.js";
+import { makeTestDir, removeTestDir } from "./temp-dir.js";
 
 /** A real server on 127.0.0.1:0 with a real client connected to it. */
 export interface TestServer {
@@ -59,7 +56,7 @@ export interface RecordingServerFixture {
 export function useRecordingServer(prefix: string): RecordingServerFixture {
   const fx: { t?: TestServer; dir?: string } = {};
   beforeAll(async () => {
-    fx.dir = mkdtempSync(join(tmpdir(), prefix));
+    fx.dir = makeTestDir(prefix);
     fx.t = await startTestServer({ recordDir: fx.dir });
   });
   afterAll(async () => {
