@@ -2,22 +2,34 @@ import { Worker } from "node:worker_threads";
 import type { ZlibOptions } from "node:zlib";
 
 /**
+ * How a pool's threads are scheduled. Both lower the thread's nice value to 19 (on Linux a
+ * thread's nice value is its own; elsewhere they run at normal priority). "idle" also puts
+ * it under Linux's SCHED_IDLE policy (with util-linux's `chrt`, nice 19 alone where that
+ * fails): a waking thread of normal policy preempts a SCHED_IDLE one at once, a nice-19
+ * one only when the scheduler picks it. For work nobody waits for: a step loop's
+ * ping-pong of wake-ups then keeps its cores (measured in bench/README.md).
+ */
+export type PoolPriority = "idle" | "low";
+
+/**
  * The source of a pool thread (CommonJS, run with `eval`: plain JavaScript, so that it
  * runs the same from the compiled build and from TypeScript sources under a loader). It
- * lowers its own scheduling priority to the lowest (nice 19; on Linux a thread's nice
- * value is its own), so background compression takes only CPU that nothing else wants:
- * a recording's step loop, and a trainer on the same machine, keep their cores.
- * Elsewhere it runs at normal priority. Each job is deflated with zlib's sync API, the
- * same bytes as its async one.
+ * sets its own scheduling (PoolPriority, from workerData) first. Each job is deflated
+ * with zlib's sync API, the same bytes as its async one.
  */
 const THREAD_SOURCE = `
-const { parentPort } = require("node:worker_threads");
+const { parentPort, workerData } = require("node:worker_threads");
 const { deflateRawSync } = require("node:zlib");
 const { readlinkSync } = require("node:fs");
 const { setPriority } = require("node:os");
+const { execFileSync } = require("node:child_process");
 try {
   // /proc/thread-self links to <pid>/task/<tid>.
-  setPriority(Number(readlinkSync("/proc/thread-self").split("/").pop()), 19);
+  const tid = readlinkSync("/proc/thread-self").split("/").pop();
+  setPriority(Number(tid), 19);
+  if (workerData.priority === "idle") {
+    execFileSync("chrt", ["--idle", "--pid", "0", tid], { stdio: "ignore", timeout: 5000 });
+  }
 } catch {}
 parentPort.on("message", (job) => {
   try {
@@ -39,9 +51,9 @@ interface PoolWorker {
 }
 
 /**
- * Raw-deflate jobs on a pool of low-priority worker threads (see THREAD_SOURCE), the
- * same bytes zlib's own async deflateRaw makes. Threads start on first use and hold
- * the process open only while they have jobs.
+ * Raw-deflate jobs on a pool of low-priority worker threads (PoolPriority), the same
+ * bytes zlib's own async deflateRaw makes. Threads start on first use and hold the
+ * process open only while they have jobs.
  */
 export class DeflatePool {
   private readonly threads: PoolWorker[] = [];
@@ -51,8 +63,14 @@ export class DeflatePool {
   >();
   private nextId = 1;
 
-  /** @param size threads at most */
-  constructor(private readonly size: number) {}
+  /**
+   * @param size threads at most
+   * @param priority how its threads are scheduled (default "low": nice 19)
+   */
+  constructor(
+    private readonly size: number,
+    private readonly priority: PoolPriority = "low",
+  ) {}
 
   /** `data` deflated (raw) with `opts`; the bytes are copied to the thread, `data` stays usable. */
   deflateRaw(data: Uint8Array, opts: ZlibOptions): Promise<Buffer> {
@@ -83,7 +101,11 @@ export class DeflatePool {
     if (best && (best.jobs.size === 0 || this.threads.length >= this.size)) return best;
     const t: PoolWorker = {
       // No inherited flags (--input-type, loaders): the source is plain CommonJS.
-      worker: new Worker(THREAD_SOURCE, { eval: true, execArgv: [] }),
+      worker: new Worker(THREAD_SOURCE, {
+        eval: true,
+        execArgv: [],
+        workerData: { priority: this.priority },
+      }),
       jobs: new Set(),
     };
     t.worker.unref();

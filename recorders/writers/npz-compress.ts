@@ -38,9 +38,20 @@ function startWaiting(): void {
 const SMALL_JOB = 64 << 10;
 
 const ALL_CORES = availableParallelism();
-/** Where npz writers compress: low-priority threads, so only spare CPU goes to it. */
-const pool = new DeflatePool(ALL_CORES);
-const deflateRawPromise = (data: Buffer, opts: ZlibOptions) => pool.deflateRaw(data, opts);
+/**
+ * Where npz writers compress: low-priority threads, so only spare CPU goes to it. A
+ * recording's background compaction (nobody waits for it) runs on SCHED_IDLE threads, so
+ * it never holds a core a step loop's thread wakes up for; work a caller waits for (a
+ * closing dataset, a batch compressed as it comes) runs at nice 19, which still gets a
+ * share of a busy machine (see PoolPriority).
+ */
+const backgroundPool = new DeflatePool(ALL_CORES, "idle");
+const waitedPool = new DeflatePool(ALL_CORES, "low");
+
+/** The pool for a job of a dataset that says whether it is `closing`; no callback: a waited-for job. */
+function poolFor(closing: (() => boolean) | undefined): DeflatePool {
+  return closing && !closing() ? backgroundPool : waitedPool;
+}
 
 /** Slices of a piece deflated to judge it (minSaving), and their size: ~6% of a 1 MiB piece's work. */
 const SAMPLES = 4;
@@ -87,11 +98,12 @@ export function rleWorthDeflating(sample: Buffer, minSaving: number): boolean {
 
 /** rleWorthDeflating's rule for the other strategies: the sample deflated on a pool thread. */
 async function worthDeflating(
+  pool: DeflatePool,
   sample: Buffer,
   opts: ZlibOptions,
   minSaving: number,
 ): Promise<boolean> {
-  const z = await deflateRawPromise(sample, opts);
+  const z = await pool.deflateRaw(sample, opts);
   return z.length <= sample.length * (1 - minSaving);
 }
 
@@ -119,7 +131,8 @@ function limit(closing: boolean): number {
  * A piece of `length` bytes deflated, or undefined when its sample says to store it:
  * `load` gives its bytes (called only when they are deflated), `sample` its judging
  * sample (only when judged: minSaving > 0, and JUDGED_BYTES or more unless Z_RLE;
- * SMALL_JOB or more in any case).
+ * SMALL_JOB or more in any case). `closing`, asked when the job starts, says whether its
+ * dataset is closing (see limit, poolFor); without it the job is waited for.
  */
 async function deflateRawAsync(
   length: number,
@@ -127,24 +140,29 @@ async function deflateRawAsync(
   sample: () => Buffer,
   opts: ZlibOptions,
   minSaving: number,
-  closing: () => boolean = () => false,
+  closing?: () => boolean,
 ): Promise<Buffer | undefined> {
-  if (length < SMALL_JOB) return deflateRawPromise(await load(), opts);
+  if (length < SMALL_JOB) {
+    const data = await load();
+    return poolFor(closing).deflateRaw(data, opts);
+  }
   const rle = opts.strategy === constants.Z_RLE;
   const judged = minSaving > 0 && (rle || length >= JUDGED_BYTES);
   if (judged && rle && !rleWorthDeflating(sample(), minSaving)) return undefined;
-  if (waiting.length > 0 || running >= limit(closing())) {
+  const isClosing = closing ?? (() => false);
+  if (waiting.length > 0 || running >= limit(isClosing())) {
     await new Promise<void>((start) => {
-      waiting.push({ closing, start });
+      waiting.push({ closing: isClosing, start });
     });
   } else {
     running++;
   }
   try {
-    if (judged && !rle && !(await worthDeflating(sample(), opts, minSaving))) {
+    const pool = poolFor(closing);
+    if (judged && !rle && !(await worthDeflating(pool, sample(), opts, minSaving))) {
       return undefined;
     }
-    return await deflateRawPromise(await load(), opts);
+    return await pool.deflateRaw(await load(), opts);
   } finally {
     running--;
     startWaiting();
@@ -201,7 +219,8 @@ function pieceOptions({ level, strategy }: PieceCompression): ZlibOptions {
  * `data` as one independent raw-deflate piece ended by a sync flush (byte-aligned, not
  * final), compressed on the pool's threads within the process-wide job limit, or
  * undefined when `minSaving` says to store it (storedBlocks frames it);
- * `closing` says, when the job would start, whether its dataset is closing (see limit).
+ * `closing` says, when the job would start, whether its dataset is closing (see limit,
+ * poolFor); without it the piece is waited for.
  */
 export function deflatePiece(
   data: Buffer,

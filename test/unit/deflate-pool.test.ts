@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { constants, deflateRaw, inflateRawSync } from "node:zlib";
@@ -18,14 +19,26 @@ const opts = {
 /** Inflates a sync-flushed (not final) raw-deflate piece. */
 const inflate = (b: Buffer) => inflateRawSync(b, { finishFlush: constants.Z_SYNC_FLUSH });
 
-/** Nice values of this process's threads other than 0 (Linux: /proc/self/task/<tid>/stat field 19). */
+/** Nice value and scheduling policy of each of this process's threads (Linux: /proc/self/task/<tid>/stat fields 19 and 41). */
+function threadScheduling(): { nice: number; policy: number }[] {
+  return readdirSync("/proc/self/task").map((tid) => {
+    const fields = readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return { nice: Number(fields[16]), policy: Number(fields[38]) };
+  });
+}
+
+/** Nice values of this process's threads other than 0. */
 function nonZeroNiceThreads(): number[] {
-  return readdirSync("/proc/self/task")
-    .map((tid) =>
-      Number(readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]),
-    )
+  return threadScheduling()
+    .map((t) => t.nice)
     .filter((nice) => nice !== 0);
 }
+
+/** Linux's SCHED_IDLE policy number. */
+const SCHED_IDLE = 5;
+/** Threads of this process at nice 19 under SCHED_IDLE. */
+const idleThreads = () =>
+  threadScheduling().filter((t) => t.nice === 19 && t.policy === SCHED_IDLE).length;
 
 describe("DeflatePool", () => {
   it("makes the bytes zlib's async deflateRaw makes, from a view into a larger buffer, which stays usable", async () => {
@@ -64,13 +77,35 @@ describe("DeflatePool", () => {
     "runs its threads at the lowest priority (nice 19), so compression takes only spare CPU",
     async () => {
       const before = nonZeroNiceThreads().filter((n) => n === 19).length;
+      const idleBefore = idleThreads();
       const own = new DeflatePool(1);
       try {
         await own.deflateRaw(Buffer.alloc(1024), opts);
         expect(nonZeroNiceThreads().filter((n) => n === 19).length).toBe(before + 1);
+        // "low" (the default) stays under the normal policy.
+        expect(idleThreads()).toBe(idleBefore);
       } finally {
         await own.close();
       }
+    },
+  );
+
+  // SCHED_IDLE is set with util-linux's chrt; without it (or /proc) an "idle" pool is nice 19 only.
+  it.runIf(existsSync("/proc/self/task") && spawnSync("chrt", ["--help"]).status === 0)(
+    'puts an "idle" pool\'s threads under SCHED_IDLE at nice 19, and still deflates',
+    async () => {
+      const before = idleThreads();
+      const own = new DeflatePool(2, "idle");
+      try {
+        const data = Buffer.from("idle ".repeat(1000));
+        const [a, b] = await Promise.all([own.deflateRaw(data, opts), own.deflateRaw(data, opts)]);
+        expect(inflate(a!).equals(data)).toBe(true);
+        expect(inflate(b!).equals(data)).toBe(true);
+        expect(idleThreads()).toBe(before + 2);
+      } finally {
+        await own.close();
+      }
+      expect(idleThreads()).toBe(before);
     },
   );
 });

@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { constants, deflateRaw, inflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -123,4 +125,35 @@ describe("deflatePiece with minSaving", () => {
       );
     }
   });
+});
+
+/** Threads of this process under Linux's SCHED_IDLE policy (/proc/self/task/<tid>/stat field 41). */
+function idleThreads(): number {
+  return readdirSync("/proc/self/task").filter(
+    (tid) =>
+      readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[38] === "5",
+  ).length;
+}
+
+describe("where pieces are deflated", () => {
+  // SCHED_IDLE is set with util-linux's chrt (deflate-pool.ts); without it every pool is nice 19 only.
+  it.runIf(existsSync("/proc/self/task") && spawnSync("chrt", ["--help"]).status === 0)(
+    "a recording's background piece on a SCHED_IDLE thread; a closing dataset's, or a waited-for one, not",
+    async () => {
+      const data = Buffer.alloc(200_000, 3);
+      const before = idleThreads();
+      for (const closing of [undefined, () => true]) {
+        const piece = await deflatePiece(data, { ...how, minSaving: 0 }, closing);
+        expect(inflateRawSync(piece!, { finishFlush: constants.Z_SYNC_FLUSH }).equals(data)).toBe(
+          true,
+        );
+      }
+      expect(idleThreads()).toBe(before);
+      const piece = await deflatePiece(data, { ...how, minSaving: 0 }, () => false);
+      expect(inflateRawSync(piece!, { finishFlush: constants.Z_SYNC_FLUSH }).equals(data)).toBe(
+        true,
+      );
+      expect(idleThreads()).toBe(before + 1);
+    },
+  );
 });
