@@ -1,7 +1,7 @@
-import { execFileSync } from "node:child_process";
 import { status as Code } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { RemoteError } from "../../client/errors.js";
+import { pythonJson } from "../helpers/python-json.js";
 import { testDir } from "../helpers/temp-dir.js";
 import { startTestServer, useRecordingServer } from "../helpers/test-server.js";
 
@@ -28,10 +28,7 @@ describe("a recording's compression level", () => {
     const stats = await env.stopRecording();
     await env.close();
     expect(stats.totalSteps).toBeGreaterThan(300);
-    const out = execFileSync("python3", ["-c", ZIP_MEMBERS, stats.outputPath], {
-      encoding: "utf8",
-    });
-    return JSON.parse(out) as Members;
+    return pythonJson<Members>(ZIP_MEMBERS, [stats.outputPath]);
   }
 
   it("stores npz members at level 0 (as np.savez) and deflates them harder at 9", async () => {
@@ -99,10 +96,7 @@ describe("a server recording every session (serve --record-format --record-compr
         for (let k = 0; k < 60; k++) await env.step(Uint8Array.of(k & 1, 0));
         const stats = await env.stopRecording();
         await env.close();
-        const out = execFileSync("python3", ["-c", ZIP_MEMBERS, stats.outputPath], {
-          encoding: "utf8",
-        });
-        return JSON.parse(out) as Members;
+        return pythonJson<Members>(ZIP_MEMBERS, [stats.outputPath]);
       };
       const ids = "episode_ids.npy";
       const byServer = await members();

@@ -7,6 +7,7 @@ import { connect } from "../../client/connect.js";
 import { RemoteError } from "../../client/errors.js";
 import { startCliServer, waitFor } from "../helpers/cli-server.js";
 import { spawnEpisodeDriver } from "../helpers/episode-driver.js";
+import { pythonJson } from "../helpers/python-json.js";
 import { testDir } from "../helpers/temp-dir.js";
 import { useRecordingServer } from "../helpers/test-server.js";
 
@@ -25,7 +26,7 @@ print(json.dumps({"lines": n, "episodes": [[e["length"], e["termination_reason"]
 `;
 
 function pyCount(path: string): { lines: number; episodes: [number, string][] } {
-  return JSON.parse(execFileSync("python3", ["-c", COUNT, path], { encoding: "utf8" }));
+  return pythonJson(COUNT, [path]);
 }
 
 describe("recording keeps every finished episode", () => {

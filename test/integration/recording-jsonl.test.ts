@@ -1,16 +1,11 @@
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { status as Code } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { RemoteError } from "../../client/errors.js";
 import { SEED_001_JSONL_KEYS } from "../helpers/jsonl-schema.js";
+import { pythonJson } from "../helpers/python-json.js";
 import { useRecordingServer } from "../helpers/test-server.js";
-
-// Reads a dataset back with Python's own json module, as the seed's users do.
-function pythonJson(script: string, ...args: string[]): unknown {
-  return JSON.parse(execFileSync("python3", ["-c", script, ...args], { encoding: "utf8" }));
-}
 
 const READ_JSONL = `
 import gzip, json, sys
@@ -56,7 +51,8 @@ describe("recording to JSONL", () => {
     expect(stats.format).toBe("jsonl");
     expect(stats.outputPath).toBe(join(fx.dir, "cartpole/offline.jsonl"));
     expect(stats.fileSizeMb).toBeGreaterThan(0);
-    const read = pythonJson(READ_JSONL, stats.outputPath) as {
+    // Read back with Python's own json module, as the seed's users do.
+    const read = pythonJson<{
       n: number;
       keys: string[];
       rows: {
@@ -67,7 +63,7 @@ describe("recording to JSONL", () => {
         meta: Record<string, unknown>;
       }[];
       terminal_meta: boolean[];
-    };
+    }>(READ_JSONL, [stats.outputPath]);
     expect(read.n).toBe(steps);
     // Python reports them sorted.
     expect(read.keys).toEqual([...SEED_001_JSONL_KEYS].sort());
@@ -108,7 +104,7 @@ describe("recording to JSONL", () => {
     const stats = await fx.t.client.stopRecording(vec.sessionId);
     // 50 steps with autoresets after every 20: each sub-env finishes 2 episodes, then a partial one is cut.
     expect(stats.totalEpisodes).toBeGreaterThanOrEqual(8);
-    const read = pythonJson(READ_JSONL, stats.outputPath) as { n: number };
+    const read = pythonJson<{ n: number }>(READ_JSONL, [stats.outputPath]);
     expect(read.n).toBe(stats.totalSteps);
     await vec.close();
   });

@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, startCliServer, waitFor } from "../helpers/cli-server.js";
 import { spawnEpisodeDriver } from "../helpers/episode-driver.js";
+import { pythonJson } from "../helpers/python-json.js";
 import { testDir } from "../helpers/temp-dir.js";
 
 const PYTHON = join(ROOT, ".venv", "bin", "python");
@@ -47,11 +47,7 @@ describe("a killed recording server loses no finished episode", () => {
       again.child.kill("SIGTERM");
       await again.exited();
       expect(recovered.length).toBeGreaterThanOrEqual(3);
-      const script = join(dir, "count.py");
-      writeFileSync(script, COUNT);
-      const counts = JSON.parse(
-        execFileSync(PYTHON, [script, dir], { encoding: "utf8" }),
-      ) as Record<string, number>;
+      const counts = pythonJson<Record<string, number>>(COUNT, [dir], PYTHON);
       expect(counts.npz).toBeGreaterThanOrEqual(ended[0]!);
       expect(counts.h5).toBeGreaterThanOrEqual(ended[1]!);
       expect(counts.minari).toBeGreaterThanOrEqual(ended[2]!);

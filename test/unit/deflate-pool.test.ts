@@ -1,9 +1,13 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { constants, deflateRaw, inflateRawSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { DeflatePool } from "../../recorders/writers/deflate-pool.js";
+import {
+  CAN_SCHED_IDLE,
+  HAS_PROC_TASKS,
+  SCHED_IDLE,
+  threadScheduling,
+} from "../helpers/thread-scheduling.js";
 
 const pool = new DeflatePool(2);
 afterAll(() => pool.close());
@@ -19,14 +23,6 @@ const opts = {
 /** Inflates a sync-flushed (not final) raw-deflate piece. */
 const inflate = (b: Buffer) => inflateRawSync(b, { finishFlush: constants.Z_SYNC_FLUSH });
 
-/** Nice value and scheduling policy of each of this process's threads (Linux: /proc/self/task/<tid>/stat fields 19 and 41). */
-function threadScheduling(): { nice: number; policy: number }[] {
-  return readdirSync("/proc/self/task").map((tid) => {
-    const fields = readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return { nice: Number(fields[16]), policy: Number(fields[38]) };
-  });
-}
-
 /** Nice values of this process's threads other than 0. */
 function nonZeroNiceThreads(): number[] {
   return threadScheduling()
@@ -34,8 +30,6 @@ function nonZeroNiceThreads(): number[] {
     .filter((nice) => nice !== 0);
 }
 
-/** Linux's SCHED_IDLE policy number. */
-const SCHED_IDLE = 5;
 /** Threads of this process at nice 19 under SCHED_IDLE. */
 const idleThreads = () =>
   threadScheduling().filter((t) => t.nice === 19 && t.policy === SCHED_IDLE).length;
@@ -73,7 +67,7 @@ describe("DeflatePool", () => {
     await rejected;
   });
 
-  it.runIf(existsSync("/proc/self/task"))(
+  it.runIf(HAS_PROC_TASKS)(
     "runs its threads at the lowest priority (nice 19), so compression takes only spare CPU",
     async () => {
       const before = nonZeroNiceThreads().filter((n) => n === 19).length;
@@ -91,7 +85,7 @@ describe("DeflatePool", () => {
   );
 
   // SCHED_IDLE is set with util-linux's chrt; without it (or /proc) an "idle" pool is nice 19 only.
-  it.runIf(existsSync("/proc/self/task") && spawnSync("chrt", ["--help"]).status === 0)(
+  it.runIf(CAN_SCHED_IDLE)(
     'puts an "idle" pool\'s threads under SCHED_IDLE at nice 19, and still deflates',
     async () => {
       const before = idleThreads();

@@ -1,5 +1,3 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { constants, deflateRaw, inflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -10,6 +8,7 @@ import {
   PIECE_SAMPLE_BYTES,
   takeSample,
 } from "../../recorders/writers/npz-compress.js";
+import { CAN_SCHED_IDLE, SCHED_IDLE, threadScheduling } from "../helpers/thread-scheduling.js";
 
 const zlib = promisify(deflateRaw);
 const how = { level: 1, strategy: constants.Z_RLE, minSaving: 0.125 };
@@ -127,17 +126,12 @@ describe("deflatePiece with minSaving", () => {
   });
 });
 
-/** Threads of this process under Linux's SCHED_IDLE policy (/proc/self/task/<tid>/stat field 41). */
-function idleThreads(): number {
-  return readdirSync("/proc/self/task").filter(
-    (tid) =>
-      readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[38] === "5",
-  ).length;
-}
+/** Threads of this process under Linux's SCHED_IDLE policy. */
+const idleThreads = () => threadScheduling().filter((t) => t.policy === SCHED_IDLE).length;
 
 describe("where pieces are deflated", () => {
   // SCHED_IDLE is set with util-linux's chrt (deflate-pool.ts); without it every pool is nice 19 only.
-  it.runIf(existsSync("/proc/self/task") && spawnSync("chrt", ["--help"]).status === 0)(
+  it.runIf(CAN_SCHED_IDLE)(
     "a recording's background piece on a SCHED_IDLE thread; a closing dataset's, or a waited-for one, not",
     async () => {
       const data = Buffer.alloc(200_000, 3);
