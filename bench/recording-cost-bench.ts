@@ -2,7 +2,7 @@ import { pathToFileURL } from "node:url";
 import { connect, type GymClient } from "../client/connect.js";
 import { processCpuSeconds, startChild } from "./child-process.js";
 import { actionBatches } from "./gym-client-bench.js";
-import { passRates, quartiles } from "./stats.js";
+import { type MedianInterval, medianInterval, passRates, quartiles } from "./stats.js";
 
 /** Recording on vs off for one env and sub-env count (rates: means over the phases). */
 export interface RecordingCost {
@@ -16,6 +16,11 @@ export interface RecordingCost {
   readonly cost: number;
   /** The middle half of the rounds' costs (1 - on / off): their first and third quartiles. */
   readonly costQuartiles: readonly [number, number];
+  /**
+   * A 95% confidence interval of `cost` (medianInterval over the rounds' costs): whether a
+   * figure beside a target says anything on this machine's noise.
+   */
+  readonly costInterval: MedianInterval;
   /**
    * 1 - the median of the rounds' on / off ratios over the phases' first `warmSeconds`
    * (a recording's start), which `cost` leaves out; undefined without them.
@@ -152,6 +157,7 @@ async function toggledCost(
       on: on / opts.rounds,
       cost: 1 - passRates(ratios).median,
       costQuartiles: quartiles(ratios.map((x) => 1 - x)),
+      costInterval: medianInterval(ratios.map((x) => 1 - x)),
       startCost: startRatios.length > 0 ? 1 - passRates(startRatios).median : undefined,
       // Both kinds of phase ran as many steps: the ratio of their CPU times is per step.
       serverCpuCost: cpuSeconds.off > 0 ? cpuSeconds.on / cpuSeconds.off - 1 : undefined,
@@ -162,13 +168,18 @@ async function toggledCost(
   }
 }
 
+/** "96% CI 1.2% to 8.1%": a cost's confidence interval and its actual coverage. */
+export function formatCostInterval(i: MedianInterval): string {
+  return `${Math.floor(i.coverage * 100)}% CI ${(i.lo * 100).toFixed(1)}% to ${(i.hi * 100).toFixed(1)}%`;
+}
+
 /** Prints a sweep as a table. */
 export function printRecordingCosts(rows: readonly RecordingCost[]): void {
   const fmt = (x: number) => Math.round(x).toLocaleString("en-US").padStart(12);
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   for (const r of rows) {
     console.log(
-      `  ${r.envId.padEnd(14)} ${String(r.numEnvs).padStart(5)} envs   off ${fmt(r.off)}   on ${fmt(r.on)} env-steps/s   cost ${(r.cost * 100).toFixed(1).padStart(5)}% (rounds' middle half ${pct(r.costQuartiles[0])} to ${pct(r.costQuartiles[1])})` +
+      `  ${r.envId.padEnd(14)} ${String(r.numEnvs).padStart(5)} envs   off ${fmt(r.off)}   on ${fmt(r.on)} env-steps/s   cost ${(r.cost * 100).toFixed(1).padStart(5)}% (${formatCostInterval(r.costInterval)}; rounds' middle half ${pct(r.costQuartiles[0])} to ${pct(r.costQuartiles[1])})` +
         (r.serverCpuCost === undefined
           ? ""
           : `   server CPU per step ${r.serverCpuCost >= 0 ? "+" : ""}${(r.serverCpuCost * 100).toFixed(1)}%`) +

@@ -11,7 +11,11 @@ import { npzDeflateCeiling, npzVariantRates } from "./npz-writer-bench.js";
 import { runOpticalBench, SEED_RATE } from "./optical-bench.js";
 import { runPythonBench } from "./python-bench-runner.js";
 import { inProcessRecordingRates } from "./recording-bench.js";
-import { printRecordingCosts, recordingCostSweep } from "./recording-cost-bench.js";
+import {
+  formatCostInterval,
+  printRecordingCosts,
+  recordingCostSweep,
+} from "./recording-cost-bench.js";
 import { runRobotBench } from "./robot-bench.js";
 import { formatPassRates, type LatencyStats, WRITER_WARMUP_PASSES } from "./stats.js";
 
@@ -329,7 +333,7 @@ try {
     [
       "recording costs <= 5% of step throughput (SdnRouting-v0, every sub-env count, after a recording's first 0.5 s)",
       seedCosts.every((c) => c.cost <= 0.05),
-      `${seedCosts.map((c) => `${c.numEnvs} envs ${(c.cost * 100).toFixed(1)}%${c.serverCpuCost === undefined ? "" : ` (server CPU ${(c.serverCpuCost * 100).toFixed(1)}%)`}`).join(", ")}; first 0.5 s: ${seedCosts.map((c) => `${((c.startCost ?? Number.NaN) * 100).toFixed(1)}%`).join(" / ")}; CartPole-v1 1024 envs, worst case: ${((1 - recOn / recOff) * 100).toFixed(1)}%`,
+      `${seedCosts.map((c) => `${c.numEnvs} envs ${(c.cost * 100).toFixed(1)}% (${formatCostInterval(c.costInterval)}${c.serverCpuCost === undefined ? "" : `; server CPU ${(c.serverCpuCost * 100).toFixed(1)}%`})`).join(", ")}; the interval's top is <= 5% at ${seedCosts.filter((c) => c.costInterval.hi <= 0.05).length} of ${seedCosts.length} counts; first 0.5 s: ${seedCosts.map((c) => `${((c.startCost ?? Number.NaN) * 100).toFixed(1)}%`).join(" / ")}; CartPole-v1 1024 envs, worst case: ${((1 - recOn / recOff) * 100).toFixed(1)}%`,
     ],
   );
   console.log("\nTargets:");

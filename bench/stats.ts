@@ -82,6 +82,36 @@ export function quartiles(xs: readonly number[]): [number, number] {
   return [q1!, q3!];
 }
 
+/** A confidence interval of a median: its bounds and the probability that it covers the true median. */
+export interface MedianInterval {
+  readonly lo: number;
+  readonly hi: number;
+  readonly coverage: number;
+}
+
+/**
+ * A distribution-free confidence interval of the median of `xs` (independent samples of
+ * any continuous distribution): the order statistics x(k) and x(n+1-k) with the largest
+ * k whose coverage, 1 - 2 P(Binomial(n, 1/2) < k), is at least `confidence`; with too
+ * few samples for that, the range (k = 1) and its smaller coverage. NaN bounds when empty.
+ */
+export function medianInterval(xs: readonly number[], confidence = 0.95): MedianInterval {
+  const n = xs.length;
+  if (n === 0) return { lo: Number.NaN, hi: Number.NaN, coverage: 0 };
+  const sorted = [...xs].sort((a, b) => a - b);
+  // below: P(B <= k - 1) for B ~ Binomial(n, 1/2); pmf: P(B = k - 1).
+  let k = 1;
+  let pmf = 2 ** -n;
+  let below = pmf;
+  for (let j = 2; 2 * j <= n + 1; j++) {
+    pmf = (pmf * (n - j + 2)) / (j - 1);
+    if (1 - 2 * (below + pmf) < confidence) break;
+    below += pmf;
+    k = j;
+  }
+  return { lo: sorted[k - 1]!, hi: sorted[n - k]!, coverage: 1 - 2 * below };
+}
+
 /** The median and all of `passes` (rates), and the cold pass's rate if given. */
 export function passRates(passes: readonly number[], cold?: number): PassRates {
   const [median] = quantiles(passes, [0.5]);

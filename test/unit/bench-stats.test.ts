@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { formatPassRates, passRates, quartiles, warmUp } from "../../bench/stats.js";
+import { formatCostInterval } from "../../bench/recording-cost-bench.js";
+import {
+  formatPassRates,
+  medianInterval,
+  passRates,
+  quartiles,
+  warmUp,
+} from "../../bench/stats.js";
 
 describe("passRates", () => {
   it("takes the median of an odd and of an even number of passes, keeping their order", () => {
@@ -58,5 +65,53 @@ describe("quartiles", () => {
     );
     expect(quartiles([0.07])).toEqual([0.07, 0.07]);
     expect(quartiles([]).every(Number.isNaN)).toBe(true);
+  });
+});
+
+/** P(Binomial(n, 1/2) <= j), exactly (BigInt binomial coefficients). */
+function binomialBelow(n: number, j: number): number {
+  let c = 1n;
+  let sum = 0n;
+  for (let i = 0; i <= j; i++) {
+    sum += c;
+    c = (c * BigInt(n - i)) / BigInt(i + 1);
+  }
+  return Number(sum) / 2 ** n;
+}
+
+describe("medianInterval", () => {
+  it("takes the 3rd and 10th of 12 samples, whatever their order, covering 96.1%", () => {
+    const xs = [7, 2, 12, 5, 1, 9, 11, 3, 10, 4, 8, 6].map((x) => x / 100);
+    const i = medianInterval(xs);
+    expect([i.lo, i.hi]).toEqual([0.03, 0.1]);
+    expect(i.coverage).toBeCloseTo(1 - (2 * 79) / 4096, 12);
+  });
+
+  it("widens to the range, with its smaller coverage, when samples are too few", () => {
+    expect(medianInterval([3, 1, 2, 5, 4])).toEqual({ lo: 1, hi: 5, coverage: 1 - 2 / 32 });
+    expect(medianInterval([0.2])).toEqual({ lo: 0.2, hi: 0.2, coverage: 0 });
+    const empty = medianInterval([]);
+    expect(Number.isNaN(empty.lo) && Number.isNaN(empty.hi)).toBe(true);
+  });
+
+  it("is the narrowest pair of order statistics reaching the confidence, for n up to 60", () => {
+    for (let n = 1; n <= 60; n++) {
+      const xs = Array.from({ length: n }, (_, j) => n - j);
+      for (const confidence of [0.5, 0.9, 0.95, 0.99]) {
+        const i = medianInterval(xs, confidence);
+        const k = i.lo; // xs hold 1..n: the lower bound is k itself.
+        expect(i.hi).toBe(n + 1 - k);
+        expect(i.coverage).toBeCloseTo(1 - 2 * binomialBelow(n, k - 1), 12);
+        if (k > 1) expect(i.coverage).toBeGreaterThanOrEqual(confidence);
+        // One order statistic further in would cover less than asked (or cross the middle).
+        if (2 * (k + 1) <= n + 1) expect(1 - 2 * binomialBelow(n, k)).toBeLessThan(confidence);
+      }
+    }
+  });
+
+  it("prints as the recording-cost bench shows it", () => {
+    expect(formatCostInterval({ lo: 0.012, hi: 0.081, coverage: 0.9614 })).toBe(
+      "96% CI 1.2% to 8.1%",
+    );
   });
 });
