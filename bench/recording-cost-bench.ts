@@ -150,14 +150,15 @@ async function toggledCost(
       ratios.push(onRate / offRate);
       if (warm > 0) startRatios.push(warmRates.on / warmRates.off);
     }
+    const costs = ratios.map((x) => 1 - x);
     return {
       envId,
       numEnvs: n,
       off: off / opts.rounds,
       on: on / opts.rounds,
       cost: 1 - passRates(ratios).median,
-      costQuartiles: quartiles(ratios.map((x) => 1 - x)),
-      costInterval: medianInterval(ratios.map((x) => 1 - x)),
+      costQuartiles: quartiles(costs),
+      costInterval: medianInterval(costs),
       startCost: startRatios.length > 0 ? 1 - passRates(startRatios).median : undefined,
       // Both kinds of phase ran as many steps: the ratio of their CPU times is per step.
       serverCpuCost: cpuSeconds.off > 0 ? cpuSeconds.on / cpuSeconds.off - 1 : undefined,
