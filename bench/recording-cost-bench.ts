@@ -52,6 +52,11 @@ export interface RecordingCostOptions {
   readonly compressionLevel?: number;
   /** The server's pid, for its CPU time (/proc). */
   readonly serverPid?: number;
+  /**
+   * Record in neither phase (an A/A control): the cost the machine's noise alone makes of
+   * two identical phases, measured as the real one is.
+   */
+  readonly control?: boolean;
 }
 
 /**
@@ -114,7 +119,8 @@ async function toggledCost(
     const warmRates = { off: 0, on: 0 };
     const startRatios: number[] = [];
     const phase = async (record: boolean): Promise<number> => {
-      if (record)
+      const recording = record && !opts.control;
+      if (recording)
         await env.startRecording({
           name: `cost-${envId}-${n}.${opts.format}`,
           overwrite: true,
@@ -128,7 +134,7 @@ async function toggledCost(
       const after = cpu();
       if (before !== undefined && after !== undefined)
         cpuSeconds[record ? "on" : "off"] += after - before;
-      if (record) {
+      if (recording) {
         const t = performance.now();
         await env.stopRecording();
         closeSeconds.push((performance.now() - t) / 1000);
@@ -189,7 +195,7 @@ export function printRecordingCosts(rows: readonly RecordingCost[]): void {
   }
 }
 
-// `node dist/bench/recording-cost-bench.js [ENV] [n,n,...] [format]`
+// `node dist/bench/recording-cost-bench.js [ENV] [n,n,...] [format]` (CONTROL=1: the A/A control)
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [envId = "SdnRouting-v0", sizes = "1,16,64,256", format = "npz"] = process.argv.slice(2);
   const server = await startChild<{ tcp: string }>("./gym-server-process.js");
@@ -200,6 +206,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       warmSeconds: Number(process.env.WARM_SECONDS ?? 0),
       rounds: Number(process.env.ROUNDS ?? 12),
       format,
+      control: process.env.CONTROL === "1",
     });
     printRecordingCosts(rows);
   } finally {

@@ -161,19 +161,21 @@ try {
   console.log(
     "\nRecording cost by sub-env count over gRPC (npz), alternating off/on phases of one session per count, cost from the median pair: SdnRouting-v0 (seed 000's env and shape, 50-step episodes; the target's measure) and CartPole-v1 (~22-step episodes of a ~0.1 us step: the recorder's worst case):",
   );
+  const seedCounts = quick ? [1, 64] : [1, 16, 64];
+  // Phases of 1 s after 0.5 s timed apart: a recording's first second (its open, the JIT
+  // re-warming after the control RPCs) costs more than the rest of a long recording.
+  const seedOptions = {
+    seconds: quick ? 0.5 : 1,
+    warmSeconds: 0.5,
+    rounds: quick ? 2 : 12,
+    format: "npz",
+    serverPid: gym.pid,
+  };
   const seedCosts = await recordingCostSweep(
     gym.info.tcp,
     "SdnRouting-v0",
-    quick ? [1, 64] : [1, 16, 64],
-    // Phases of 1 s after 0.5 s timed apart: a recording's first second (its open, the JIT
-    // re-warming after the control RPCs) costs more than the rest of a long recording.
-    {
-      seconds: quick ? 0.5 : 1,
-      warmSeconds: 0.5,
-      rounds: quick ? 2 : 12,
-      format: "npz",
-      serverPid: gym.pid,
-    },
+    seedCounts,
+    seedOptions,
   );
   const costs = [
     ...seedCosts,
@@ -199,6 +201,15 @@ try {
   });
   printRecordingCosts(storedCosts);
   results.recordingCostStored = storedCosts;
+  console.log(
+    "\nThe A/A control: SdnRouting-v0 measured as above, recording in neither phase (the cost this machine's noise alone makes of two identical phases):",
+  );
+  const controlCosts = await recordingCostSweep(gym.info.tcp, "SdnRouting-v0", seedCounts, {
+    ...seedOptions,
+    control: true,
+  });
+  printRecordingCosts(controlCosts);
+  results.recordingCostControl = controlCosts;
 
   console.log(
     "\nRecording in process (no gRPC), batched CartPole at 1024 envs: the recorder alone (a writer that keeps nothing) and npz:",
@@ -333,7 +344,7 @@ try {
     [
       "recording costs <= 5% of step throughput (SdnRouting-v0, every sub-env count, after a recording's first 0.5 s)",
       seedCosts.every((c) => c.cost <= 0.05),
-      `${seedCosts.map((c) => `${c.numEnvs} envs ${(c.cost * 100).toFixed(1)}% (${formatCostInterval(c.costInterval)}${c.serverCpuCost === undefined ? "" : `; server CPU ${(c.serverCpuCost * 100).toFixed(1)}%`})`).join(", ")}; the interval's top is <= 5% at ${seedCosts.filter((c) => c.costInterval.hi <= 0.05).length} of ${seedCosts.length} counts; first 0.5 s: ${seedCosts.map((c) => `${((c.startCost ?? Number.NaN) * 100).toFixed(1)}%`).join(" / ")}; CartPole-v1 1024 envs, worst case: ${((1 - recOn / recOff) * 100).toFixed(1)}%`,
+      `${seedCosts.map((c) => `${c.numEnvs} envs ${(c.cost * 100).toFixed(1)}% (${formatCostInterval(c.costInterval)}${c.serverCpuCost === undefined ? "" : `; server CPU ${(c.serverCpuCost * 100).toFixed(1)}%`})`).join(", ")}; the interval's top is <= 5% at ${seedCosts.filter((c) => c.costInterval.hi <= 0.05).length} of ${seedCosts.length} counts; first 0.5 s: ${seedCosts.map((c) => `${((c.startCost ?? Number.NaN) * 100).toFixed(1)}%`).join(" / ")}; A/A control, recording in neither phase: ${controlCosts.map((c) => `${(c.cost * 100).toFixed(1)}%`).join(" / ")}; CartPole-v1 1024 envs, worst case: ${((1 - recOn / recOff) * 100).toFixed(1)}%`,
     ],
   );
   console.log("\nTargets:");
