@@ -34,6 +34,8 @@ export interface RecordingCost {
   readonly serverCpuCost: number | undefined;
   /** Seconds each stopRecording took (it finishes the dataset). */
   readonly closeSeconds: number[];
+  /** True for an A/A control (RecordingCostOptions.control): neither phase recorded. */
+  readonly control: boolean;
 }
 
 /** How recordingCostSweep measures. */
@@ -169,6 +171,7 @@ async function toggledCost(
       // Both kinds of phase ran as many steps: the ratio of their CPU times is per step.
       serverCpuCost: cpuSeconds.off > 0 ? cpuSeconds.on / cpuSeconds.off - 1 : undefined,
       closeSeconds,
+      control: opts.control === true,
     };
   } finally {
     await env.close();
@@ -190,7 +193,9 @@ export function printRecordingCosts(rows: readonly RecordingCost[]): void {
         (r.serverCpuCost === undefined
           ? ""
           : `   server CPU per step ${r.serverCpuCost >= 0 ? "+" : ""}${(r.serverCpuCost * 100).toFixed(1)}%`) +
-        (r.startCost === undefined ? "" : `   (a recording's start: cost ${pct(r.startCost)})`),
+        (r.startCost === undefined
+          ? ""
+          : `   (${r.control ? "each phase's start" : "a recording's start"}: cost ${pct(r.startCost)})`),
     );
   }
 }
