@@ -192,12 +192,8 @@ try {
     "\nThe same, SdnRouting-v0 to npz with compression level 0 (members stored, as np.savez: no background deflate):",
   );
   const storedCosts = await recordingCostSweep(gym.info.tcp, "SdnRouting-v0", [64], {
-    seconds: quick ? 0.5 : 1,
-    warmSeconds: 0.5,
-    rounds: quick ? 2 : 12,
-    format: "npz",
+    ...seedOptions,
     compressionLevel: 0,
-    serverPid: gym.pid,
   });
   printRecordingCosts(storedCosts);
   results.recordingCostStored = storedCosts;
